@@ -1,0 +1,36 @@
+"""``essay check [PATH ...]``: report every problem of the essays, as the build would."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from . import ESSAYS_DIR, REPO_ROOT
+from . import archive as essay_archive
+
+NAME = "check"
+HELP = "エッセイを検査する (check essays; all of essays/ by default)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options."""
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="検査するファイル (essay files to check; default: every essays/*.md)")
+    parser.add_argument("--essays-dir", type=Path, default=ESSAYS_DIR,
+                        help="エッセイのフォルダ (the essays folder, holding tags.yml)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print ``path:line: message`` for each problem; exit 1 if there was any."""
+    essays_dir: Path = args.essays_dir
+    paths = [path for path in args.paths if path.suffix == ".md"] if args.paths else None
+    archive = essay_archive.load(essays_dir, paths)
+    root = REPO_ROOT if essays_dir.resolve().is_relative_to(REPO_ROOT) else Path.cwd()
+    lines = archive.problem_lines(root)
+    for line in lines:
+        print(line)
+    if lines:
+        print(f"{len(lines)} 件の問題があります ({len(lines)} problem(s) found)")
+        return 1
+    print(f"{len(archive.essays)} 編のエッセイに問題はありません ({len(archive.essays)} essay(s) OK)")
+    return 0

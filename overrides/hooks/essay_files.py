@@ -1,0 +1,47 @@
+"""Bring ``essays/NNNN.md`` into the build, after checking every essay once."""
+
+from __future__ import annotations
+
+import logging
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import File, Files
+
+from essay_archive import archive as essay_archive
+from essay_archive import site_archive
+
+log = logging.getLogger("mkdocs.hooks.essay_files")
+
+#: Listing pages generated from the archive, each rendered by its own template.
+ARCHIVE_PAGE = "essays/index.md"
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    root = site_archive.repo_root(config)
+    archive = essay_archive.load(root / "essays")
+    if not archive.ok:
+        for line in archive.problem_lines(root):
+            log.error(line)
+        # Abort prints its message without a traceback: contributors see only what to fix.
+        raise Abort(
+            "エッセイに直すべき点があります。上の一覧を見て直してください"
+            " (some essays need fixing; see the list above)"
+        )
+    site_archive.attach(config, archive)
+    for essay in archive.essays:
+        file = File(
+            essay.source_name,
+            src_dir=str(root),
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+        )
+        # /essays/586/, not /essays/0586/: readers type and cite the number.
+        file.dest_uri = (
+            f"{essay.url}index.html" if config.use_directory_urls else f"{essay.url[:-1]}.html"
+        )
+        site_archive.mark(file, essay)
+        files.append(file)
+    archive_page = "---\ntemplate: archive.html\ntitle: エッセイ一覧\n---\n"
+    files.append(File.generated(config, ARCHIVE_PAGE, content=archive_page))
+    return files

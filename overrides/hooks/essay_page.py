@@ -1,0 +1,42 @@
+"""Give essay pages and listings what their templates show: numbers, dates, neighbours."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from essay_archive import site_archive
+
+NEWEST_ON_HOME = 10
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Any) -> str | None:
+    essay = site_archive.essay_of(page)
+    if essay is None:
+        return None
+    page.meta["template"] = "essay.html"
+    # The header block prints the title; Material would add a second h1 otherwise.
+    page.meta.setdefault("description", essay.summary or "")
+    return markdown
+
+
+def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    archive = site_archive.of(config)
+    essay = site_archive.essay_of(page)
+    if essay is not None:
+        context["essay"] = essay
+        if config.edit_uri:
+            # edit_uri points into docs/; essays live beside it, in essays/.
+            page.edit_url = urljoin(config.edit_uri, f"../{essay.source_name}")
+        context["previous_essay"], context["next_essay"] = archive.neighbours(essay)
+    elif page.meta.get("template") == "home.html":
+        context["newest_essays"] = archive.newest(NEWEST_ON_HOME)
+        context["essay_count"] = len(archive.essays)
+    elif page.meta.get("template") == "archive.html":
+        context["essays_by_year"] = archive.by_year()
+        context["essay_count"] = len(archive.essays)
+    return context

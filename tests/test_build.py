@@ -1,0 +1,134 @@
+"""A real ``mkdocs build --strict`` of the site, with assertions on the HTML readers get."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+from essay_archive import archive as essay_archive
+
+from .conftest import REPO
+
+ESSAY_586 = REPO / "essays" / "0586.md"
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+def paragraphs(html: str) -> list[str]:
+    body = html.split('<div class="essay-body">', 1)[1].split("</div>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<p>(.*?)</p>", body, re.S)]
+
+
+def test_essay_586_has_every_paragraph_of_its_source(built_site: Path) -> None:
+    essay = essay_archive.load(REPO / "essays").by_number(586)
+    assert essay is not None
+    expected = [p for p in essay.body.split("\n\n") if p.strip()]
+    assert len(expected) == 22
+    assert paragraphs(read(built_site, "essays/586/index.html")) == [p.strip() for p in expected]
+
+
+def test_essay_page_header_shows_number_date_author_reading_time_and_tags(built_site: Path) -> None:
+    html = read(built_site, "essays/586/index.html")
+    header = html.split('<header class="essay-header">', 1)[1].split("</header>", 1)[0]
+    assert '<span class="essay-meta__number">第586号</span>' in header
+    assert '<time class="essay-meta__date" datetime="2024-12">2024年12月</time>' in header
+    assert '<span class="essay-meta__author">石館</span>' in header
+    assert ">5分</span>" in header
+    assert '<h1 class="essay-title">北朝鮮軍ウクライナ派兵</h1>' in header
+    tags = re.findall(r'class="essay-tag" href="[^"]*/tags/([^/"]+)/"', header)
+    assert tags == ["北朝鮮", "ロシア", "ウクライナ戦争"]
+    assert html.count("<h1") == 1
+
+
+def test_reading_time_counts_characters_not_words() -> None:
+    essay = essay_archive.load(REPO / "essays").by_number(586)
+    assert essay is not None
+    assert 2000 < essay.characters <= 2500
+    assert essay.reading_minutes == 5
+
+
+def test_edit_link_points_at_the_essay_file(built_site: Path) -> None:
+    html = read(built_site, "essays/586/index.html")
+    assert 'href="https://github.com/essay-archive/archive/edit/main/essays/0586.md"' in html
+
+
+def test_previous_and_next_essay_by_number(built_site: Path) -> None:
+    middle = read(built_site, "essays/585/index.html")
+    assert re.search(r'href="\.\./\.\./essays/584/" rel="prev">\s*<span[^>]*>前の号', middle)
+    assert re.search(r'href="\.\./\.\./essays/586/" rel="next">\s*<span[^>]*>次の号', middle)
+    newest = read(built_site, "essays/586/index.html")
+    assert 'rel="next"' not in newest.split('class="essay-pager"', 1)[1]
+
+
+def test_archive_lists_every_essay_newest_first_grouped_by_year(built_site: Path) -> None:
+    html = read(built_site, "essays/index.html")
+    assert '<h2 id="y2024">2024年</h2>' in html
+    numbers = re.findall(r'class="essay-entry__number">第(\d+)号', html)
+    assert numbers == ["586", "585", "584"]
+
+
+def test_home_lists_the_newest_essays_with_summaries(built_site: Path) -> None:
+    html = read(built_site, "index.html")
+    assert re.findall(r'class="essay-entry__number">第(\d+)号', html) == ["586", "585", "584"]
+    assert "短波ラジオで派兵を知った家族" in html  # 586's summary
+
+
+def test_nav_stays_small(built_site: Path) -> None:
+    html = read(built_site, "essays/586/index.html")
+    nav = html.split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+    labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav)
+    assert labels == ["ホーム", "一覧", "このサイトについて"]
+
+
+def test_japanese_ui_and_no_web_fonts(built_site: Path) -> None:
+    html = read(built_site, "essays/586/index.html")
+    assert '<html lang="ja"' in html
+    assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+class _References(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href") and value and not (tag == "a" and name == "href"):
+                self.urls.append(value)
+
+
+def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
+    # Links (<a href>) may point anywhere; what a page *loads* (scripts, styles, images) may not.
+    for page in built_site.rglob("*.html"):
+        parser = _References()
+        parser.feed(page.read_text(encoding="utf-8"))
+        foreign = [url for url in parser.urls if re.match(r"(https?:)?//", url)
+                   and not url.startswith("https://essay-archive.github.io/archive/")]
+        assert foreign == [], page
+    for stylesheet in built_site.rglob("*.css"):
+        assert not re.search(r"url\((['\"]?)(https?:)?//", stylesheet.read_text(encoding="utf-8")), stylesheet
+
+
+def test_404_page_is_in_japanese(built_site: Path) -> None:
+    assert "ページが見つかりません" in read(built_site, "404.html")
+
+
+def test_unicode_heading_anchors(build: Callable[..., object]) -> None:
+    essay = ESSAY_586.read_text(encoding="utf-8").replace(
+        "number: 586", "number: 587").replace("\n---\n\n", "\n---\n\n## 派兵の背景\n\n", 1)
+    result = build({"0587.md": essay})
+    assert result.returncode == 0, result.stderr
+    html = (Path(result.args[-1]) / "essays/587/index.html").read_text(encoding="utf-8")
+    assert 'id="派兵の背景"' in html
+
+
+def test_a_bad_essay_stops_the_build_with_file_line_and_no_traceback(build: Callable[..., object]) -> None:
+    broken = ESSAY_586.read_text(encoding="utf-8").replace("number: 586", "number: 588")
+    result = build({"0587.md": broken})
+    assert result.returncode != 0
+    assert "essays/0587.md:2: number が 588 ですが、ファイル名は 0587.md です" in result.stderr
+    assert "Traceback" not in result.stderr
