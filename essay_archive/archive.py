@@ -50,6 +50,10 @@ class Archive:
         """The ``count`` newest essays, newest first."""
         return self.essays[::-1][:count]
 
+    def essays_with_tag(self, tag: str) -> list[Essay]:
+        """The essays carrying ``tag``, oldest first."""
+        return [essay for essay in self.essays if tag in essay.tags]
+
     def by_year(self) -> list[tuple[int, list[Essay]]]:
         """Essays grouped by year, newest year first and newest essay first within it."""
         years: dict[int, list[Essay]] = defaultdict(list)

@@ -29,6 +29,15 @@ SUMMARY_MAX_CHARS = 200
 #: ``0586.md``: four digits at least, zero-padded.
 FILE_NAME = re.compile(r"^(?P<number>\d{4,})\.md$")
 
+#: ``essay new`` writes placeholders of this form; ``essay check`` refuses them until replaced.
+PLACEHOLDER = re.compile(r"【要記入[:：][^】]*】")
+
+
+def placeholder(what: str) -> str:
+    """A placeholder that ``essay check`` rejects: ``【要記入: 本文】``."""
+    return f"【要記入: {what}】"
+
+
 _DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?$")
 
 

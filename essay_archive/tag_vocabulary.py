@@ -11,6 +11,11 @@ from .messages import Problem, Problems, bilingual
 VOCABULARY_FILE = "tags.yml"
 
 
+def tag_url(tag: str) -> str:
+    """A tag page's address below the site root: the Japanese tag itself, ``tags/北朝鮮/``."""
+    return f"tags/{tag}/"
+
+
 def load(path: Path) -> tuple[dict[str, str], list[Problem]]:
     """Read the vocabulary and every problem in it (the mapping keeps the usable entries)."""
     try:

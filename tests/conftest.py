@@ -25,16 +25,27 @@ CHROMIUM_ARGS = [
 SITE_URL = "https://essay-archive.github.io/archive/"
 
 
-def make_project(root: Path, essays: dict[str, str] | None = None, *, with_fixtures: bool = True) -> Path:
-    """A copy of the site's sources in ``root``; ``essays`` adds or replaces essay files."""
+def make_project(
+    root: Path,
+    essays: dict[str, str] | None = None,
+    *,
+    with_fixtures: bool = True,
+    fixture_sets: tuple[str, ...] = ("essays",),
+) -> Path:
+    """A copy of the site's sources in ``root``; ``essays`` adds or replaces essay files.
+
+    ``fixture_sets`` names folders under ``tests/fixtures/`` whose essays join the real ones, so
+    each feature's tests can build the site with the essays it needs.
+    """
     root.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml",):
         shutil.copy(REPO / name, root / name)
     for folder in ("docs", "overrides", "essays"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
     if with_fixtures:
-        for path in sorted((FIXTURES / "essays").glob("*.md")):
-            shutil.copy(path, root / "essays" / path.name)
+        for fixture_set in fixture_sets:
+            for path in sorted((FIXTURES / fixture_set).glob("*.md")):
+                shutil.copy(path, root / "essays" / path.name)
     for name, text in (essays or {}).items():
         (root / "essays" / name).write_text(text, encoding="utf-8")
     return root
