@@ -15,7 +15,8 @@ The sources look like this (see ``tests/import/``)::
 Header: the first line that is not blank holds the title and the number; the next one the date
 and the author. Body, line by line:
 
-* an empty line is the blank printed after every line: it says nothing and is dropped;
+* an empty line is the blank printed after every line: it says nothing and is dropped (in a
+  source that is not double-spaced like this, an empty line separates paragraphs instead);
 * a line holding only whitespace is an empty paragraph the author used as spacing: it ends the
   paragraph, unless the line before it was soft-wrapped (no trailing space), in which case the
   blank lines are a page break inside a paragraph and vanish;
@@ -50,6 +51,9 @@ SENTENCE_END = frozenset("。！？」』）”．" + ".!?)\"")
 MAX_SUGGESTED_TAGS = 4
 #: The Japanese paragraph indent.
 IDEOGRAPHIC_SPACE = "\u3000"
+#: In the extracted layout nearly every line is followed by an empty one; in a source where
+#: fewer lines are, empty lines are the paragraph breaks of ordinary single-spaced text.
+DOUBLE_SPACED_SHARE = 0.8
 
 _DIGITS = "[0-9０-９]"
 _OPEN = "[（(【［\\[]"
@@ -371,8 +375,16 @@ def join_lines(pieces: Iterable[str]) -> str:
     return joined
 
 
-def paragraphs(lines: Iterable[str]) -> list[str]:
+def is_double_spaced(lines: Sequence[str]) -> bool:
+    """True when (nearly) every non-empty line is followed by an empty one, as in extracted PDFs."""
+    non_empty = [index for index, line in enumerate(lines) if line != ""]
+    followed = sum(1 for index in non_empty if index + 1 == len(lines) or lines[index + 1] == "")
+    return followed >= DOUBLE_SPACED_SHARE * len(non_empty)
+
+
+def paragraphs(lines: Sequence[str]) -> list[str]:
     """The paragraphs of a body given as its lines (see the module docstring for the rules)."""
+    empty_lines_separate = not is_double_spaced(lines)
     found: list[str] = []
     pieces: list[str] = []
     soft_wrapped = False
@@ -384,6 +396,8 @@ def paragraphs(lines: Iterable[str]) -> list[str]:
 
     for line in lines:
         if line == "":
+            if empty_lines_separate:
+                end_paragraph()
             continue
         text = line.strip()
         if not text:

@@ -165,6 +165,12 @@ def test_blank_lines_after_a_soft_wrap_are_a_page_break_inside_the_paragraph() -
     assert body_of("頁の途中で", " ", "", " ", "続く。") == ["頁の途中で続く。"]
 
 
+def test_in_single_spaced_text_empty_lines_separate_paragraphs() -> None:
+    assert text_import.is_double_spaced("一\n\n二 \n\n \n\n\n\n三\n".split("\n"))
+    assert not text_import.is_double_spaced("一\n二\n\n三\n四\n".split("\n"))
+    assert text_import.paragraphs(["一つ目の", "段落", "", "二つ目の", "段落"]) == ["一つ目の段落", "二つ目の段落"]
+
+
 def test_ideographic_indent_starts_a_paragraph() -> None:
     assert body_of("\u3000一つ目の", "段落", "\u3000二つ目") == ["一つ目の段落", "二つ目"]
 
