@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -30,6 +30,8 @@ class Outcome:
     #: ``imported``, ``skipped`` or ``failed``.
     status: str
     detail: str
+    #: things to check in an imported essay.
+    warnings: list[str] = field(default_factory=list)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -110,7 +112,8 @@ def import_one(
     target = target_for(essay, args.output, args.essays_dir)
     if target is None:
         sys.stdout.write(text)
-        return Outcome(source, "imported", bilingual(f"{name} → 標準出力", f"{name} → standard output"))
+        return Outcome(source, "imported", bilingual(f"{name} → 標準出力", f"{name} → standard output"),
+                       essay.warnings)
     where = shown(target)
     earlier = written.get(target.resolve())
     if earlier is not None:
@@ -127,7 +130,7 @@ def import_one(
                         f"would write {where}; nothing written because of --dry-run"), file=log)
         sys.stdout.write(text)
         return Outcome(source, "imported", bilingual(f"{name} → {where}（予定）{note[0]}",
-                                                     f"{name} → {where} (dry run){note[1]}"))
+                                                     f"{name} → {where} (dry run){note[1]}"), essay.warnings)
     try:
         with target.open("wb" if args.force else "xb") as stream:
             stream.write(text.encode("utf-8"))
@@ -140,7 +143,8 @@ def import_one(
             f"{name}: {where} に書き込めません（{error.strerror or error}）",
             f"{name}: cannot write {where} ({error})"))
     written[target.resolve()] = source
-    return Outcome(source, "imported", bilingual(f"{name} → {where}{note[0]}", f"{name} → {where}{note[1]}"))
+    return Outcome(source, "imported", bilingual(f"{name} → {where}{note[0]}", f"{name} → {where}{note[1]}"),
+                   essay.warnings)
 
 
 def _tag_note(essay: text_import.ImportedEssay) -> tuple[str, str]:
@@ -163,6 +167,8 @@ def print_summary(outcomes: list[Outcome], log: TextIO) -> None:
     for outcome in outcomes:
         ja, en = _HEADINGS[outcome.status]
         print(f"  {ja} ({en}): {outcome.detail}", file=log)
+        for warning in outcome.warnings:
+            print(f"    注意 (check): {warning}", file=log)
     counts = {status: sum(1 for outcome in outcomes if outcome.status == status) for status in _HEADINGS}
     print(bilingual(
         f"取り込み {counts['imported']} 件、既存のため見送り {counts['skipped']} 件、失敗 {counts['failed']} 件",

@@ -90,6 +90,10 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xd0\xcf\x11\xe0", "Word (.doc)", "Word"),
     (b"{\\rtf", "RTF", "Word"),
 )
+#: Text Markdown would read as markup rather than print: block syntax at a paragraph's start, and
+#: inline emphasis, code, HTML, links, entities and escapes. The importer warns and changes nothing.
+_MARKDOWN_BLOCK = re.compile(r"^(?:#{1,6}(?:\s|$)|>|[-*+](?:\s|$)|[0-9]{1,9}[.)](?:\s|$)|\|)")
+_MARKDOWN_INLINE = re.compile(r"\*[^*\s][^*]*\*|(?<!\w)_[^_]+_(?!\w)|`|<[A-Za-z/!]|\[[^\]]*\]\(|&[A-Za-z#0-9]+;|\\")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 _HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
@@ -128,6 +132,11 @@ class ImportedEssay:
     def file_name(self) -> str:
         """``0586.md``."""
         return essay_file_name(self.header.number)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the contributor should look at: text Markdown would show as markup."""
+        return markdown_warnings(self.paragraphs)
 
     def body(self) -> str:
         """The Markdown body: a blank line, then paragraphs separated by one blank line."""
@@ -414,6 +423,19 @@ def paragraphs(lines: Sequence[str]) -> list[str]:
             end_paragraph()
     end_paragraph()
     return found
+
+
+def markdown_warnings(found: Sequence[str]) -> list[str]:
+    """A warning for each paragraph holding text that Markdown would show as markup."""
+    warnings = []
+    for number, paragraph in enumerate(found, start=1):
+        match = _MARKDOWN_BLOCK.match(paragraph) or _MARKDOWN_INLINE.search(paragraph)
+        if match is not None:
+            warnings.append(bilingual(
+                f"第{number}段落の「{match.group()}」は Markdown の記号として表示が変わります。確かめてください",
+                f"paragraph {number}: Markdown reads '{match.group()}' as markup; check how it shows",
+            ))
+    return warnings
 
 
 # --- tags and the whole conversion --------------------------------------------------------------

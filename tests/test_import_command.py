@@ -109,6 +109,16 @@ def test_without_a_fitting_tag_the_list_is_empty_and_check_says_to_choose(
     assert "タグを選んでください" in capsys.readouterr().out
 
 
+def test_text_that_markdown_would_change_is_imported_with_a_warning(
+    essays: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "list.txt"
+    source.write_text("見出し（９０１号）\n２０２５年 １月 石館\n# 一 \n", encoding="utf-8")
+    assert essay("import", source, "--essays-dir", essays) == 0
+    assert "注意 (check): 第1段落の「# 」は Markdown の記号" in capsys.readouterr().out
+    assert (essays / "0901.md").read_text(encoding="utf-8").endswith("\n\n# 一\n")
+
+
 def test_a_file_that_is_not_text_fails_naming_it(essays: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert essay("import", PDF, "--essays-dir", essays) == 1
     out = capsys.readouterr().out

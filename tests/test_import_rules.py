@@ -238,3 +238,17 @@ def test_a_day_is_written_as_an_iso_date() -> None:
     essay = text_import.convert("題名（７号）\n2024年12月5日 石館\n本文。\n".encode(), VOCABULARY)
     assert "\ndate: 2024-12-05\n" in essay.markdown()
     assert EssayDate.parse(essay_file.split(essay.markdown()).data["date"]) == EssayDate(2024, 12, 5)
+
+
+@pytest.mark.parametrize(("paragraph", "markup"), [
+    ("# 見出しのような行", "# "), ("1. はじめに", "1. "), ("- 箇条", "- "), ("> 引用", ">"),
+    ("とても*大事*な話", "*大事*"), ("<b>太字</b>", "<b"), ("[注](1)", "[注]("), ("AT&amp;T", "&amp;"),
+])
+def test_text_markdown_would_show_as_markup_is_pointed_out(paragraph: str, markup: str) -> None:
+    (warning,) = text_import.markdown_warnings(["普通の段落。", paragraph])
+    assert warning.startswith(f"第2段落の「{markup}」は Markdown の記号") and "paragraph 2" in warning
+
+
+@pytest.mark.parametrize("paragraph", ["１．はじめに", "Shift_JIS で保存", "ー長音", "２０２４年", "※注", "― ダッシュ"])
+def test_ordinary_japanese_text_gets_no_markdown_warning(paragraph: str) -> None:
+    assert text_import.markdown_warnings([paragraph]) == []
