@@ -56,15 +56,17 @@ IDEOGRAPHIC_SPACE = "\u3000"
 DOUBLE_SPACED_SHARE = 0.8
 
 _DIGITS = "[0-9０-９]"
+#: ``No.586``, but not the end of a word such as ``Casino 5``.
+_NO = "(?<![A-Za-zＡ-Ｚａ-ｚ])(?:No|NO|no|Ｎｏ|ＮＯ|№)"
 _OPEN = "[（(【［\\[]"
 _CLOSE = "[）)】］\\]]"
 _NUMBER_SUFFIX = re.compile(
     rf"\s*(?:{_OPEN}\s*(?:第\s*)?(?P<paren>{_DIGITS}+)\s*号\s*{_CLOSE}"
     rf"|第\s*(?P<dai>{_DIGITS}+)\s*号"
-    rf"|{_OPEN}?\s*(?:No|NO|no|Ｎｏ|ＮＯ|№)\s*[.．]?\s*(?P<no>{_DIGITS}+)\s*{_CLOSE}?)\s*$"
+    rf"|{_OPEN}?\s*{_NO}\s*[.．]?\s*(?P<no>{_DIGITS}+)\s*{_CLOSE}?)\s*$"
 )
 _NUMBER_PREFIX = re.compile(
-    rf"^\s*(?:第\s*(?P<dai>{_DIGITS}+)\s*号|(?:No|NO|no|Ｎｏ|ＮＯ|№)\s*[.．]?\s*(?P<no>{_DIGITS}+))\s*"
+    rf"^\s*(?:第\s*(?P<dai>{_DIGITS}+)\s*号|{_NO}\s*[.．]?\s*(?P<no>{_DIGITS}+))\s*"
 )
 _DAY = rf"(?:\s*(?P<day>{_DIGITS}{{1,2}})\s*日)?"
 _WESTERN_DATE = re.compile(rf"(?P<year>{_DIGITS}{{4}})\s*年\s*(?P<month>{_DIGITS}{{1,2}})\s*月{_DAY}")

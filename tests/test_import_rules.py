@@ -87,7 +87,7 @@ def test_title_line_forms(line: str, number: int, title: str) -> None:
     assert text_import.parse_title_line(line, 1) == (number, title)
 
 
-@pytest.mark.parametrize("line", ["北朝鮮軍ウクライナ派兵", "（５８６号）", "題名（０号）"])
+@pytest.mark.parametrize("line", ["北朝鮮軍ウクライナ派兵", "（５８６号）", "題名（０号）", "Casino 5", "交響曲 9"])
 def test_title_line_without_number_or_title_is_refused(line: str) -> None:
     with pytest.raises(SourceError) as caught:
         text_import.parse_title_line(line, 6)
