@@ -2,6 +2,9 @@
 
 Usage:
     essay check [PATH ...]     check essays (all of essays/ by default)
+    essay import SOURCE ...    turn text extracted from PDF/Word files into essays/NNNN.md
+                               [-o PATH | -o -] [--force] [--dry-run] [--tags T1,T2]
+    essay new "題名"            create the next essay with placeholders to fill in
 
 Run ``essay COMMAND --help`` for each command's options.
 """
@@ -11,10 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import check_command
+from . import check_command, import_command, new_command
 
 #: Each command module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
-COMMANDS = (check_command,)
+COMMANDS = (check_command, import_command, new_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,6 +25,15 @@ CHROMIUM_ARGS = [
 SITE_URL = "https://essay-archive.github.io/archive/"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--regenerate-golden``: rewrite golden files (tests/import/) from the current output."""
+    parser.addoption(
+        "--regenerate-golden", action="store_true", default=False,
+        help="rewrite the expected golden files from the current output instead of comparing "
+             "(review the diff before committing)",
+    )
+
+
 def make_project(
     root: Path,
     essays: dict[str, str] | None = None,

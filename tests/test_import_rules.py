@@ -1,0 +1,254 @@
+"""The importer's rules one by one: decoding, the header, paragraphs, tags, front matter."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from essay_archive import essay_file, schema, text_import
+from essay_archive.schema import EssayDate
+from essay_archive.text_import import SourceError
+
+VOCABULARY = {"北朝鮮": "…", "ロシア": "…", "ウクライナ戦争": "…", "ラジオ": "…", "散歩": "…"}
+
+
+def body_of(*lines: str) -> list[str]:
+    """The paragraphs of body lines given in the seed's layout (an empty line after each)."""
+    return text_import.paragraphs("\n\n".join(lines).split("\n"))
+
+
+def refusal(raw: bytes) -> str:
+    with pytest.raises(SourceError) as caught:
+        text_import.decode(raw)
+    return caught.value.problem.message
+
+
+# --- decoding ---
+
+
+def test_utf8_with_and_without_bom_and_crlf() -> None:
+    assert text_import.decode("題名\r\n本文".encode()) == ("題名\n本文", "utf-8")
+    assert text_import.decode("\ufeff題名\n".encode()) == ("題名\n", "utf-8-sig")
+
+
+def test_cp932_is_detected_with_its_own_characters() -> None:
+    text = "髙橋さんの①番の原稿、～と㈱。\r\n"
+    assert text_import.decode(text.encode("cp932")) == (text.replace("\r\n", "\n"), "cp932")
+
+
+def test_form_feeds_from_pdftotext_vanish() -> None:
+    assert text_import.decode("頁の終わり\n\f次の頁".encode()) == ("頁の終わり\n次の頁", "utf-8")
+
+
+@pytest.mark.parametrize(("raw", "words"), [
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", ("PDF", "pdftotext")),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", ("PNG",)),
+    (b"PK\x03\x04\x14\x00", ("Word", "書式なしテキスト")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ("Word (.doc)",)),
+    (b"\xff\xd8\xff\xe0", ("JPEG",)),
+    (b"text\x00with NUL", ("NUL",)),
+    ("本文\x1b[0m".encode(), ("制御文字", "U+001B")),
+])
+def test_files_that_are_not_text_are_refused_saying_what_they_are(raw: bytes, words: tuple[str, ...]) -> None:
+    message = refusal(raw)
+    assert "テキストファイルではありません" in message and "not a text file" in message
+    for word in words:
+        assert word in message
+
+
+@pytest.mark.parametrize("raw", [
+    "日本語の文書です。".encode("euc_jp"),
+    "café crème brûlée".encode("latin-1"),
+    bytes([0x82, 0xA0, 0xF0, 0x40]),  # あ then a CP932 user-defined character
+])
+def test_other_encodings_are_refused_not_guessed(raw: bytes) -> None:
+    assert "UTF-8 でも Shift_JIS (CP932) でもありません" in refusal(raw)
+
+
+def test_utf16_is_refused_by_name() -> None:
+    assert "UTF-16" in refusal("題名".encode("utf-16"))
+
+
+# --- header ---
+
+
+@pytest.mark.parametrize(("line", "number", "title"), [
+    ("北朝鮮軍ウクライナ派兵（５８６号） ", 586, "北朝鮮軍ウクライナ派兵"),
+    ("北朝鮮軍ウクライナ派兵 (586号)", 586, "北朝鮮軍ウクライナ派兵"),
+    ("北朝鮮軍ウクライナ派兵（第５８６号）", 586, "北朝鮮軍ウクライナ派兵"),
+    ("北朝鮮軍ウクライナ派兵　第586号", 586, "北朝鮮軍ウクライナ派兵"),
+    ("北朝鮮軍ウクライナ派兵 No.586", 586, "北朝鮮軍ウクライナ派兵"),
+    ("北朝鮮軍ウクライナ派兵 (No. 586)", 586, "北朝鮮軍ウクライナ派兵"),
+    ("第５８６号 北朝鮮軍ウクライナ派兵", 586, "北朝鮮軍ウクライナ派兵"),
+    ("No.12 古い話", 12, "古い話"),
+    ("1984年を読む（１０号）", 10, "1984年を読む"),
+])
+def test_title_line_forms(line: str, number: int, title: str) -> None:
+    assert text_import.parse_title_line(line, 1) == (number, title)
+
+
+@pytest.mark.parametrize("line", ["北朝鮮軍ウクライナ派兵", "（５８６号）", "題名（０号）", "Casino 5", "交響曲 9"])
+def test_title_line_without_number_or_title_is_refused(line: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        text_import.parse_title_line(line, 6)
+    assert caught.value.problem.line == 6
+
+
+@pytest.mark.parametrize(("line", "date", "author"), [
+    ("          ２０２４年 １２月 石館 ", EssayDate(2024, 12), "石館"),
+    ("2024年12月5日 石館", EssayDate(2024, 12, 5), "石館"),
+    ("石館　２０２４年１２月", EssayDate(2024, 12), "石館"),
+    ("令和6年12月 石館", EssayDate(2024, 12), "石館"),
+    ("令和元年５月 石館", EssayDate(2019, 5), "石館"),
+    ("平成元年1月8日 石館 太郎", EssayDate(1989, 1, 8), "石館 太郎"),
+    ("平成31年4月 石館", EssayDate(2019, 4), "石館"),
+    ("昭和64年1月 石館", EssayDate(1989, 1), "石館"),
+    ("2024/12 石館", EssayDate(2024, 12), "石館"),
+    ("2024-12-05 石館", EssayDate(2024, 12, 5), "石館"),
+])
+def test_date_line_forms(line: str, date: EssayDate, author: str) -> None:
+    assert text_import.parse_date_line(line, 8) == (date, author)
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ("石館", "年月がありません"),
+    ("２０２４年 １２月", "著者名がありません"),
+    ("２０２４年 １３月 石館", "存在しない年月日"),
+    ("2024年2月30日 石館", "存在しない年月日"),
+    ("令和1年1月 石館", "存在しない年月"),
+    ("平成32年1月 石館", "存在しない年月"),
+])
+def test_date_line_problems_name_the_line(line: str, words: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        text_import.parse_date_line(line, 8)
+    assert caught.value.problem.line == 8 and words in caught.value.problem.message
+
+
+def test_header_is_the_first_two_non_blank_lines() -> None:
+    lines = ["", " ", "題名（１号） ", "", "２０２４年 １月 石館 ", "", "本文。"]
+    header, body_start = text_import.parse_header(lines)
+    assert header == text_import.Header(1, "題名", EssayDate(2024, 1), "石館")
+    assert body_start == 5
+
+
+def test_an_empty_file_or_body_is_refused() -> None:
+    with pytest.raises(SourceError, match="空です"):
+        text_import.convert(b" \n\n", VOCABULARY)
+    with pytest.raises(SourceError, match="本文がありません"):
+        text_import.convert("題名（１号）\n2024年1月 石館\n \n\n".encode(), VOCABULARY)
+
+
+# --- paragraphs ---
+
+
+def test_empty_lines_are_dropped_and_soft_wraps_joined() -> None:
+    assert body_of("北朝鮮軍が参戦し", "た。そして") == ["北朝鮮軍が参戦した。そして"]
+
+
+def test_hard_return_ends_a_paragraph_only_after_sentence_final_punctuation() -> None:
+    assert body_of("送られ、 ", "参戦した。 ", "次。") == ["送られ、参戦した。", "次。"]
+    assert body_of("長官は ", "述べた。") == ["長官は述べた。"]
+    assert body_of("述べた。", "次。") == ["述べた。次。"], "without the hard return the sentence end is not enough"
+
+
+@pytest.mark.parametrize("end", list("。！？」』）”．.!?)\""))
+def test_every_sentence_final_mark_ends_a_paragraph_at_a_hard_return(end: str) -> None:
+    assert body_of(f"文{end} ", "次") == [f"文{end}", "次"]
+
+
+@pytest.mark.parametrize("blank", [" ", "\u3000", "\t", "  \u3000 "])
+def test_whitespace_only_lines_separate_paragraphs_after_a_hard_return(blank: str) -> None:
+    assert body_of("途中で ", blank, "次") == ["途中で", "次"]
+
+
+def test_blank_lines_after_a_soft_wrap_are_a_page_break_inside_the_paragraph() -> None:
+    assert body_of("頁の途中で", " ", "", " ", "続く。") == ["頁の途中で続く。"]
+
+
+def test_in_single_spaced_text_empty_lines_separate_paragraphs() -> None:
+    assert text_import.is_double_spaced("一\n\n二 \n\n \n\n\n\n三\n".split("\n"))
+    assert not text_import.is_double_spaced("一\n二\n\n三\n四\n".split("\n"))
+    assert text_import.paragraphs(["一つ目の", "段落", "", "二つ目の", "段落"]) == ["一つ目の段落", "二つ目の段落"]
+
+
+def test_ideographic_indent_starts_a_paragraph() -> None:
+    assert body_of("\u3000一つ目の", "段落", "\u3000二つ目") == ["一つ目の段落", "二つ目"]
+
+
+@pytest.mark.parametrize(("pieces", "joined"), [
+    (["Google", "Books"], "Google Books"),
+    (["New", "York"], "New York"),
+    (["café", "Noir"], "café Noir"),
+    (["１５００", "～２０００"], "１５００～２０００"),
+    (["1,0", "00"], "1,000"),
+    (["ISBN 978-4-", "123"], "ISBN 978-4-123"),
+    (["Windows", "10"], "Windows10"),
+    (["ＮＨＫ", "ニュース"], "ＮＨＫニュース"),
+    (["Ｇｏｏｇｌｅ", "Ｂｏｏｋｓ"], "ＧｏｏｇｌｅＢｏｏｋｓ"),
+    (["英語で", "Google"], "英語でGoogle"),
+])
+def test_lines_join_with_a_space_only_between_latin_letters(pieces: list[str], joined: str) -> None:
+    assert text_import.join_lines(pieces) == joined
+
+
+# --- tags ---
+
+
+def test_suggested_tags_are_vocabulary_words_in_the_text_most_frequent_first_at_most_four() -> None:
+    # ties keep the vocabulary order; 散歩 (once, like 北朝鮮, but later in the vocabulary) is the fifth
+    text = "ロシア ロシア ロシア 北朝鮮 ラジオ ラジオ 散歩 ウクライナ戦争 ウクライナ戦争"
+    assert text_import.suggest_tags(text, VOCABULARY) == ("ロシア", "ウクライナ戦争", "ラジオ", "北朝鮮")
+    assert text_import.suggest_tags("関係のない話", VOCABULARY) == ()
+
+
+def test_tags_option_accepts_japanese_commas_and_drops_repeats() -> None:
+    assert text_import.parse_tags_option("北朝鮮, ロシア、ラジオ，北朝鮮,") == ["北朝鮮", "ロシア", "ラジオ"]
+
+
+def test_given_tags_must_be_in_the_vocabulary() -> None:
+    source = "題名（１号）\n2024年1月 石館\n本文。\n".encode()
+    assert text_import.convert(source, VOCABULARY, ["散歩"]).tags == ("散歩",)
+    with pytest.raises(SourceError) as caught:
+        text_import.convert(source, VOCABULARY, ["北朝"])
+    assert "「北朝」は essays/tags.yml にありません" in caught.value.problem.message
+    assert "北朝鮮" in caught.value.problem.message
+
+
+# --- front matter ---
+
+
+@pytest.mark.parametrize("value", ["北朝鮮軍ウクライナ派兵", "題名: 副題", "1984", "true", "[注]", "#1", " 空白",
+                                   "a, b", "「引用」と'quote'", 'say "hi"', "null", "~"])
+def test_front_matter_values_read_back_as_written(value: str) -> None:
+    assert yaml.safe_load(f"key: {text_import.yaml_scalar(value)}") == {"key": value}
+    assert yaml.safe_load(f"key: [{text_import.yaml_scalar(value, in_list=True)}]") == {"key": [value]}
+
+
+def test_front_matter_is_written_in_schema_order_and_parses_back() -> None:
+    essay = text_import.convert("題名: 副題 No.7\n令和6年12月 石館\n本文。 \n".encode(), VOCABULARY, ["散歩"])
+    source = essay_file.split(essay.markdown())
+    assert list(source.data) == [key for key in schema.KEY_ORDER if key in source.data]
+    assert EssayDate.parse(source.data["date"]) == EssayDate(2024, 12)
+    assert source.data == {"number": 7, "title": "題名: 副題", "date": "2024-12", "author": "石館", "tags": ["散歩"]}
+    assert list(schema.validate(source.data, source.key_lines, file_number=7, vocabulary=VOCABULARY)) == []
+    assert source.body == "\n本文。\n"
+
+
+def test_a_day_is_written_as_an_iso_date() -> None:
+    essay = text_import.convert("題名（７号）\n2024年12月5日 石館\n本文。\n".encode(), VOCABULARY)
+    assert "\ndate: 2024-12-05\n" in essay.markdown()
+    assert EssayDate.parse(essay_file.split(essay.markdown()).data["date"]) == EssayDate(2024, 12, 5)
+
+
+@pytest.mark.parametrize(("paragraph", "markup"), [
+    ("# 見出しのような行", "# "), ("1. はじめに", "1. "), ("- 箇条", "- "), ("> 引用", ">"),
+    ("とても*大事*な話", "*大事*"), ("<b>太字</b>", "<b"), ("[注](1)", "[注]("), ("AT&amp;T", "&amp;"),
+])
+def test_text_markdown_would_show_as_markup_is_pointed_out(paragraph: str, markup: str) -> None:
+    (warning,) = text_import.markdown_warnings(["普通の段落。", paragraph])
+    assert warning.startswith(f"第2段落の「{markup}」は Markdown の記号") and "paragraph 2" in warning
+
+
+@pytest.mark.parametrize("paragraph", ["１．はじめに", "Shift_JIS で保存", "ー長音", "２０２４年", "※注", "― ダッシュ"])
+def test_ordinary_japanese_text_gets_no_markdown_warning(paragraph: str) -> None:
+    assert text_import.markdown_warnings([paragraph]) == []
