@@ -107,6 +107,10 @@ def test_keyboard_reader_skips_to_the_essay(browser, site_server: str, tmp_path:
     page.screenshot(path=str(tmp_path / "skip-link.png"))
     page.keyboard.press("Enter")
     assert page.url.endswith("#main-content")
+    # The reading position stops below Material's sticky header, with the essay's header in view.
+    header_bottom = page.locator("header.md-header").bounding_box()["height"]
+    meta_top = page.locator(".essay-meta").bounding_box()["y"]
+    assert header_bottom <= meta_top < 900
     # The next Tab lands in the page's own content, not back in the header or the navigation.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('.md-content') !== null")
