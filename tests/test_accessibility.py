@@ -143,3 +143,17 @@ def test_focus_ring_is_visible_on_links(browser, site_server: str) -> None:
     )
     assert style[0] != "none" and style[1] >= 2
     page.close()
+
+
+def test_palette_toggle_works_from_the_keyboard(browser, site_server: str) -> None:
+    page = browser.new_page(color_scheme="light")
+    page.goto(site_server + "essays/586/")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "__palette":
+            break
+    else:
+        raise AssertionError("Tab never reaches the palette toggle")
+    page.keyboard.press("Enter")
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    page.close()
