@@ -36,6 +36,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check essay_archive overrides/hooks scripts tests
 
 test: $(VENV)/.installed-test system-deps
+	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 	$(BIN)/ruff check essay_archive overrides/hooks scripts tests
 	$(BIN)/python -m pytest
 

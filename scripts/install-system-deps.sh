@@ -5,6 +5,8 @@ missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$missing fonts-noto-cjk"
 dpkg -s poppler-utils >/dev/null 2>&1 || missing="$missing poppler-utils"
+# npm installs axe-core (package-lock.json) for the accessibility tests.
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 [ -z "$missing" ] && exit 0
 echo "installing:$missing"
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

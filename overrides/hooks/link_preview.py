@@ -1,0 +1,22 @@
+"""Give essay pages the values their link previews show (Open Graph, Twitter card, JSON-LD)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from essay_archive import link_preview
+from essay_archive import site_archive
+
+
+def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    essay = site_archive.essay_of(page)
+    if essay is None:
+        return context
+    # canonical_url is absolute when site_url is set; previews need an absolute address.
+    url = page.canonical_url or page.abs_url or ""
+    context["link_preview"] = link_preview.for_essay(essay, page.content or "", url)
+    return context
