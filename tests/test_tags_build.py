@@ -10,6 +10,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from scripts.synthetic_archive import write_archive
+
 from .conftest import REPO, make_project, mkdocs_build
 
 ESSAY_586 = (REPO / "essays" / "0586.md").read_text(encoding="utf-8")
@@ -132,9 +134,12 @@ def test_tag_pages_stay_out_of_the_search_index(tag_site: Path) -> None:
         assert "data-pagefind-body" not in page.read_text(encoding="utf-8"), page
 
 
-def test_a_long_topic_is_split_into_pages(tmp_path: Path) -> None:
-    essays = {f"{number:04d}.md": f"---\nnumber: {number}\ntitle: 教室から{number}\ndate: {1900 + number}-04\n"
-              f"author: 石館\ntags: [教育]\nsummary: 要約{number}\n---\n\n本文。\n" for number in range(1, 102)}
+def test_a_long_topic_is_split_into_small_pages(tmp_path: Path) -> None:
+    # Longest allowed summaries and long titles: the heaviest page a topic can have.
+    summary = "長い要約" * 50
+    essays = {f"{number:04d}.md": f"---\nnumber: {number}\ntitle: 教室から見た学校と社会の移り変わり{number}\n"
+              f"date: {1900 + number}-04\nauthor: 石館\ntags: [教育]\nsummary: {summary}\n---\n\n本文。\n"
+              for number in range(1, 102)}
     project = make_project(tmp_path / "project", essays, with_fixtures=False)
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
@@ -146,6 +151,18 @@ def test_a_long_topic_is_split_into_pages(tmp_path: Path) -> None:
     assert entry_numbers(second) == [1]
     assert re.search(r'<a class="tag-pager__link" href="\.\./\.\./\.\./\.\./tags/教育/" rel="prev">', second)
     assert '<span class="tag-pager__link tag-pager__link--current" aria-current="page">2</span>' in second
+    # A full page stays well under 300 KB however many essays the topic gathers.
+    assert (project / "site" / "tags/教育/index.html").stat().st_size < 200_000
+
+
+def test_tag_index_stays_small_with_thirty_tags(tmp_path: Path) -> None:
+    # The index grows with the number of tags, not of essays: 90 essays weigh as much as 1,000.
+    project = write_archive(tmp_path / "synthetic", 90)
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    html = read(project / "site", "tags")
+    assert html.count('<dt class="tag-list__name">') == 30
+    assert len(html.encode("utf-8")) < 30_000
 
 
 def test_an_unknown_tag_stops_the_build_naming_file_line_and_closest_tags(build: Callable[..., object]) -> None:
