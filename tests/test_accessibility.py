@@ -19,6 +19,8 @@ AUDITED_PAGES = {
     "archive": "essays/",
     "essay": "essays/586/",
     "about": "about/",
+    "tags": "tags/",
+    "tag": "tags/北朝鮮/",
 }
 
 #: Material's palettes (mkdocs.yml): the reader's system setting picks one on a first visit.

@@ -83,7 +83,7 @@ def test_nav_stays_small(built_site: Path) -> None:
     html = read(built_site, "essays/586/index.html")
     nav = html.split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
     labels = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav)
-    assert labels == ["ホーム", "一覧", "このサイトについて"]
+    assert labels == ["ホーム", "一覧", "タグ", "このサイトについて"]
 
 
 def test_japanese_ui_and_no_web_fonts(built_site: Path) -> None:

@@ -1,0 +1,72 @@
+"""Browse by topic: ``/tags/`` lists every tag, ``/tags/<tag>/`` each tag's essays.
+
+Essay pages also get their related essays here. The pages are generated from the archive that
+``essay_files`` read; the vocabulary and the listings' order live in ``essay_archive``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from essay_archive import site_archive, tag_vocabulary
+from essay_archive.related import RelatedEssays
+
+#: The tag index, linked from the nav's タグ item.
+TAG_INDEX = "tags/index.md"
+_TAGS_KEY = "tag_pages_tags"
+_RELATED_KEY = "tag_pages_related"
+_FILE_ATTRIBUTE = "tag_page"
+
+
+def _generated_page(template: str, title: str, description: str) -> str:
+    # JSON strings are valid YAML: a tag or description with ':' or quotes stays one value.
+    return (f"---\ntemplate: {template}\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
+            f"description: {json.dumps(description, ensure_ascii=False)}\n---\n")
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    archive = site_archive.of(config)
+    tags = tag_vocabulary.summaries(archive.vocabulary, archive.essays)
+    files.append(File.generated(config, TAG_INDEX, content=_generated_page(
+        "tags.html", "タグ", "エッセイをタグ（話題）ごとにたどる")))
+    for tag in tags:
+        for page in tag_vocabulary.pages(tag, archive.essays_with_tag(tag.name)):
+            title = tag.name if page.number == 1 else f"{tag.name}（{page.number}ページ目）"
+            file = File.generated(config, f"{page.url}index.md",
+                                  content=_generated_page("tag.html", title, tag.description))
+            setattr(file, _FILE_ATTRIBUTE, page)
+            files.append(file)
+    config[_TAGS_KEY] = tags
+    config[_RELATED_KEY] = RelatedEssays(archive.essays)
+    return files
+
+
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+    # Templates link tags through the same function that placed the pages.
+    env.globals["tag_url"] = tag_vocabulary.tag_url
+    return env
+
+
+def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    essay = site_archive.essay_of(page)
+    if essay is not None:
+        context["related_essays"] = config[_RELATED_KEY].of(essay)
+        return context
+    tag_page = getattr(page.file, _FILE_ATTRIBUTE, None)
+    if tag_page is not None:
+        context["tag_page"] = tag_page
+        return context
+    if page.file.src_uri != TAG_INDEX:
+        return context
+    tags: list[tag_vocabulary.TagSummary] = config[_TAGS_KEY]
+    context["used_tags"] = [tag for tag in tags if tag.count]
+    context["unused_tags"] = [tag for tag in tags if not tag.count]
+    context["tags_by_name"] = tag_vocabulary.by_name(tags)
+    return context
