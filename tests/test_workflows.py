@@ -148,3 +148,25 @@ def test_pre_commit_hook_checks_changed_essays_with_essay_check() -> None:
     everything = hooks["essay-check-all"]
     assert re.search(everything["files"], "essays/tags.yml")
     assert everything["pass_filenames"] is False
+
+
+def test_contributors_are_guided_in_japanese_web_editor_first() -> None:
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert guide.startswith("# 投稿の手引き")
+    web, local, english = (guide.index(heading) for heading in (
+        "## ブラウザだけで投稿する", "## 手元のパソコンで投稿する", "## English summary"))
+    assert web < local < english
+    for command in ("essay new", "essay import", "make serve", "essay check", "essays/tags.yml"):
+        assert command in guide[local:english]
+
+
+@pytest.mark.parametrize("name", [
+    "pull_request_template.md", "PULL_REQUEST_TEMPLATE/new-essay.md",
+    "PULL_REQUEST_TEMPLATE/correction.md", "PULL_REQUEST_TEMPLATE/site-change.md",
+])
+def test_pull_request_templates_are_japanese_first_checklists(name: str) -> None:
+    lines = [line for line in (REPO / ".github" / name).read_text(encoding="utf-8").splitlines()
+             if line.startswith("- [ ]")]
+    assert len(lines) >= 4
+    for line in lines:
+        assert re.match(r"- \[ \] [^A-Za-z]", line), line  # Japanese before the English in brackets
