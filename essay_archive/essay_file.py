@@ -64,6 +64,16 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
+def _parse(yaml_text: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML node tree (for key lines) and the data built from it, parsing the text once."""
+    loader = _FrontMatterLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def split(text: str) -> EssaySource:
     """Split ``text`` into front matter and body, recording where each key sits."""
     source = EssaySource()
@@ -90,8 +100,7 @@ def split(text: str) -> EssaySource:
     if source.problems:
         return source
     try:
-        node = yaml.compose(yaml_text, Loader=_FrontMatterLoader)
-        data = yaml.load(yaml_text, Loader=_FrontMatterLoader)
+        node, data = _parse(yaml_text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         # An unclosed quote or bracket, or a line without ':', is noticed lines later; YAML's
