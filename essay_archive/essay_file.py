@@ -14,18 +14,31 @@ FENCE = "---"
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, minus date conversion.
+    """PyYAML's safe loader, minus two YAML 1.1 surprises.
 
     PyYAML turns ``2024-02-30`` into a Python date and raises a bare ``ValueError`` for an
     impossible one; kept as text, every date goes through ``schema.EssayDate.parse`` instead,
-    which explains what is wrong.
+    which explains what is wrong. And YAML 1.1 reads ``number: 0123``, copied from the file
+    name, as octal 83; here digits are always a decimal number (``0587`` is 587).
     """
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        """Digits, even with leading zeros, are decimal; other YAML integers as usual."""
+        value = str(self.construct_scalar(node))
+        if _DECIMAL.match(value):
+            return int(value, 10)
+        return super().construct_yaml_int(node)
 
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_DECIMAL = re.compile(r"^[-+]?[0-9]+$")
 _FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+for _first in "+-0123456789":
+    _FrontMatterLoader.yaml_implicit_resolvers.setdefault(_first, []).insert(0, (_INT_TAG, _DECIMAL))
+_FrontMatterLoader.add_constructor(_INT_TAG, _FrontMatterLoader.construct_yaml_int)
 
 # Mistakes people new to front matter make, recognised before YAML's own, less helpful, error.
 _FULL_WIDTH_COLON = re.compile(r"^(?P<key>[A-Za-z_]+)\s*：")

@@ -139,7 +139,7 @@ def test_unusual_but_valid_essays_pass_with_a_one_line_summary(tmp_path: Path) -
     essays_folder(tmp_path, UNUSUAL, vocabulary=REPO / "essays" / "tags.yml")
     assert (UNUSUAL / "0951.md").read_bytes().startswith(b"\xef\xbb\xbf---")
     assert b"\r\n" in (UNUSUAL / "0952.md").read_bytes()
-    assert run_check(tmp_path, "--essays-dir", "essays") == (0, ["3 編のエッセイに問題はありません (3 essay(s) OK)"])
+    assert run_check(tmp_path, "--essays-dir", "essays") == (0, ["4 編のエッセイに問題はありません (4 essay(s) OK)"])
 
 
 def test_check_without_paths_checks_the_real_archive(capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,3 +193,15 @@ def test_unusual_essays_build_and_keep_their_ruby(tmp_path: Path) -> None:
     assert "<ruby>金正恩<rp>（</rp><rt>キム・ジョンウン</rt><rp>）</rp></ruby>" in ruby
     assert "<sub>2</sub>" in ruby and "<mark>強調</mark>" in ruby
     assert "1 &lt; 2" in ruby
+    zero_padded = (site / "954" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="essay-meta__number">第954号</span>' in zero_padded
+
+
+@pytest.mark.parametrize(("written", "number"), [("0123", 123), ("0587", 587), ("586", 586)])
+def test_numbers_copied_from_the_file_name_are_decimal(written: str, number: int) -> None:
+    from essay_archive import essay_file
+
+    source = essay_file.split(f"---\nnumber: {written}\ndate: 2024-02-30\n---\n本文\n")
+    assert source.problems == []
+    # YAML 1.1 would read 0123 as octal 83, and 2024-02-30 as a date it cannot build.
+    assert source.data == {"number": number, "date": "2024-02-30"}
