@@ -6,6 +6,7 @@ deploy.yml publishes main to GitHub Pages only after those same checks and a bui
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -64,7 +65,7 @@ def test_check_only_reads_and_cancels_superseded_runs() -> None:
 def test_check_runs_make_test_then_uploads_the_built_site() -> None:
     [job] = load("check.yml")["jobs"].values()
     runs = [step.get("run") for step in steps(job) if "run" in step]
-    assert runs == ["make test", "make build"]
+    assert runs == ['echo "::add-matcher::.github/essay-check-matcher.json"', "make check", "make test", "make build"]
     assert uses(job) == ["actions/checkout", "actions/upload-artifact"]
     upload = steps(job)[-1]
     assert upload["with"]["name"] == "site"
@@ -170,3 +171,13 @@ def test_pull_request_templates_are_japanese_first_checklists(name: str) -> None
     assert len(lines) >= 4
     for line in lines:
         assert re.match(r"- \[ \] [^A-Za-z]", line), line  # Japanese before the English in brackets
+
+
+def test_problem_matcher_reads_essay_check_output() -> None:
+    matcher = json.loads((REPO / ".github" / "essay-check-matcher.json").read_text(encoding="utf-8"))
+    [pattern] = matcher["problemMatcher"][0]["pattern"]
+    line = (REPO / "tests" / "fixtures" / "broken" / "expected.txt").read_text(encoding="utf-8").splitlines()[1]
+    match = re.match(pattern["regexp"], line)
+    assert match is not None
+    assert (match[pattern["file"]], match[pattern["line"]]) == ("essays/0901.md", "3")
+    assert match[pattern["message"]].startswith("ファイルが UTF-8 ではありません")
