@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import essay_file, schema, tag_vocabulary
+from . import essay_file, markup_safety, schema, tag_vocabulary
 from .essay import Essay
 from .messages import Problem, bilingual
 
@@ -84,6 +84,16 @@ def essay_paths(essays_dir: Path) -> list[Path]:
 
 def read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, list[Problem]]:
     """Check one essay file; return the essay when it is valid, and its problems in line order."""
+    essay, problems, _ = _read_essay(path, vocabulary)
+    return essay, problems
+
+
+#: The number a file's front matter declares, and the line of its ``number:`` key.
+_Claim = tuple[int, int]
+
+
+def _read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, list[Problem], _Claim | None]:
+    """``read_essay``, also returning the number the file claims, for the uniqueness check."""
     problems: list[Problem] = []
     match = schema.FILE_NAME.match(path.name)
     file_number = int(match["number"]) if match else None
@@ -92,12 +102,26 @@ def read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, li
             f"ファイル名「{path.name}」は番号4桁の「0586.md」の形にしてください",
             f"name the file after its number with four digits, like 0586.md, not '{path.name}'",
         )))
-    text, problem = essay_file.decode(path.read_bytes())
+    elif file_number is not None and path.name != schema.file_name(file_number):
+        problems.append(Problem(0, bilingual(
+            f"ファイル名「{path.name}」は「{schema.file_name(file_number)}」にしてください（番号は4桁で、足りない桁は0で埋めます）",
+            f"rename '{path.name}' to '{schema.file_name(file_number)}' (the number with four digits, zero-padded)",
+        )))
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None, problems + [Problem(0, bilingual(
+            f"ファイル「{path}」を読めません。名前と場所を確かめてください",
+            f"cannot read the file '{path}'; check its name and folder",
+        ))], None
+    text, problem = essay_file.decode(raw)
     if text is None:
         assert problem is not None
-        return None, problems + [problem]
+        return None, problems + [problem], None
+    problems += schema.find_placeholders(text)
     source = essay_file.split(text)
     problems += source.problems
+    claim: _Claim | None = None
     if not source.problems:
         problems += schema.validate(
             source.data,
@@ -106,14 +130,18 @@ def read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, li
             vocabulary=vocabulary,
             fallback_line=source.front_end_line,
         )
+        number = source.data.get("number")
+        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+            claim = (number, source.key_lines["number"])
         if not source.body.strip():
             problems.append(Problem(source.front_end_line, bilingual(
                 "本文がありません。--- の後にエッセイの本文を書いてください",
                 "the body is empty; write the essay after the closing '---'",
             )))
+        problems += markup_safety.check(source.body, source.body_line)
     problems.sort(key=lambda problem: problem.line)
     if problems:
-        return None, problems
+        return None, problems, claim
     data = source.data
     essay = Essay(
         path=path,
@@ -125,29 +153,73 @@ def read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, li
         summary=(data.get("summary") or "").strip() or None,
         body=source.body,
     )
-    return essay, []
+    return essay, [], claim
+
+
+def _claimed_number(path: Path) -> _Claim | None:
+    """The number a file outside the checked ones declares, if it declares one clearly."""
+    try:
+        text, _ = essay_file.decode(path.read_bytes())
+    except OSError:
+        return None
+    source = essay_file.split(text) if text is not None else None
+    if source is None or source.problems:
+        return None
+    number = source.data.get("number")
+    if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+        return number, source.key_lines["number"]
+    return None
+
+
+def _duplicate_problems(claims: dict[int, list[tuple[Path, int]]]) -> dict[Path, list[Problem]]:
+    """A problem at the ``number:`` line of every file reusing a number, naming the file that keeps it.
+
+    The file named after the number keeps it (0586.md keeps 586); the others are told to change.
+    """
+    problems: dict[Path, list[Problem]] = defaultdict(list)
+    for number, owners in claims.items():
+        if len(owners) < 2:
+            continue
+        keeper = next((owner for owner in owners if owner[0].name == schema.file_name(number)), owners[0])
+        for path, line in owners:
+            if (path, line) == keeper:
+                continue
+            problems[path].append(Problem(line, bilingual(
+                f"第{number}号は {keeper[0].name} でも使われています。番号を確かめてください",
+                f"number {number} is also used by {keeper[0].name}; check the number",
+            )))
+    return problems
 
 
 def load(essays_dir: Path, paths: Iterable[Path] | None = None) -> Archive:
-    """Read the vocabulary and every essay once; report numbers used by two files."""
+    """Read the vocabulary and every essay once; report numbers used by two files.
+
+    With ``paths``, only those files are checked, but their numbers must still be unique
+    among all the essays of ``essays_dir``.
+    """
     vocabulary, vocabulary_problems = tag_vocabulary.load(essays_dir / tag_vocabulary.VOCABULARY_FILE)
     archive = Archive(essays_dir=essays_dir, vocabulary=vocabulary)
     if vocabulary_problems:
         archive.problems[essays_dir / tag_vocabulary.VOCABULARY_FILE] = vocabulary_problems
-    owners: dict[int, Path] = {}
-    for path in essay_paths(essays_dir) if paths is None else sorted(paths):
-        essay, problems = read_essay(path, vocabulary)
-        if essay is not None:
-            other = owners.get(essay.number)
-            if other is not None:
-                problems.append(Problem(1, bilingual(
-                    f"第{essay.number}号は {other.name} でも使われています。番号を確かめてください",
-                    f"number {essay.number} is also used by {other.name}; check the number",
-                )))
-            else:
-                owners[essay.number] = path
-                archive.essays.append(essay)
+    checked = essay_paths(essays_dir) if paths is None else sorted(set(paths))
+    claims: dict[int, list[tuple[Path, int]]] = defaultdict(list)
+    results: list[tuple[Path, Essay | None, list[Problem]]] = []
+    for path in checked:
+        essay, problems, claim = _read_essay(path, vocabulary)
+        if claim is not None:
+            claims[claim[0]].append((path, claim[1]))
+        results.append((path, essay, problems))
+    if paths is not None:
+        seen = {path.resolve() for path in checked}
+        for path in essay_paths(essays_dir):
+            if path.resolve() not in seen and (claim := _claimed_number(path)) is not None:
+                claims[claim[0]].append((path, claim[1]))
+    duplicates = _duplicate_problems(claims)
+    for path, essay, problems in results:
+        problems = sorted(problems + duplicates.get(path, []), key=lambda problem: problem.line)
         if problems:
             archive.problems[path] = problems
+        elif essay is not None:
+            archive.essays.append(essay)
     archive.essays.sort(key=lambda essay: essay.number)
     return archive

@@ -16,14 +16,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                         help="検査するファイル (essay files to check; default: every essays/*.md)")
-    parser.add_argument("--essays-dir", type=Path, default=ESSAYS_DIR,
-                        help="エッセイのフォルダ (the essays folder, holding tags.yml)")
+    parser.add_argument("--essays-dir", type=Path, default=None,
+                        help="エッセイのフォルダ (the essays folder, holding tags.yml; default: the folder "
+                             "of the first PATH, or essays/ of this repository)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Print ``path:line: message`` for each problem; exit 1 if there was any."""
-    essays_dir: Path = args.essays_dir
     paths = [path for path in args.paths if path.suffix == ".md"] if args.paths else None
+    # Numbers are compared, and tags looked up, within the folder the checked essays live in.
+    essays_dir: Path = args.essays_dir or (paths[0].parent if paths else ESSAYS_DIR)
     archive = essay_archive.load(essays_dir, paths)
     root = REPO_ROOT if essays_dir.resolve().is_relative_to(REPO_ROOT) else Path.cwd()
     lines = archive.problem_lines(root)

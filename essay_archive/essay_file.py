@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,40 @@ import yaml
 from .messages import Problem, bilingual
 
 FENCE = "---"
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, minus two YAML 1.1 surprises.
+
+    PyYAML turns ``2024-02-30`` into a Python date and raises a bare ``ValueError`` for an
+    impossible one; kept as text, every date goes through ``schema.EssayDate.parse`` instead,
+    which explains what is wrong. And YAML 1.1 reads ``number: 0123``, copied from the file
+    name, as octal 83; here digits are always a decimal number (``0587`` is 587).
+    """
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        """Digits, even with leading zeros, are decimal; other YAML integers as usual."""
+        value = str(self.construct_scalar(node))
+        if _DECIMAL.match(value):
+            return int(value, 10)
+        return super().construct_yaml_int(node)
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_DECIMAL = re.compile(r"^[-+]?[0-9]+$")
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _first in "+-0123456789":
+    _FrontMatterLoader.yaml_implicit_resolvers.setdefault(_first, []).insert(0, (_INT_TAG, _DECIMAL))
+_FrontMatterLoader.add_constructor(_INT_TAG, _FrontMatterLoader.construct_yaml_int)
+
+# Mistakes people new to front matter make, recognised before YAML's own, less helpful, error.
+_FULL_WIDTH_COLON = re.compile(r"^(?P<key>[A-Za-z_]+)\s*：")
+_NO_SPACE_AFTER_COLON = re.compile(r"^(?P<key>[A-Za-z_]+):(?=[^\s/])")
+# title: 戦争: 平和 -- an unquoted value holding ': ' reads as a second key to YAML.
+_COLON_IN_VALUE = re.compile(r"^(?P<key>[A-Za-z_]+): +(?P<value>[^\s\"'\[{|>#&*!%@`].*?: .*)$")
 
 
 @dataclass
@@ -42,6 +77,16 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
+def _parse(yaml_text: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML node tree (for key lines) and the data built from it, parsing the text once."""
+    loader = _FrontMatterLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def split(text: str) -> EssaySource:
     """Split ``text`` into front matter and body, recording where each key sits."""
     source = EssaySource()
@@ -64,11 +109,18 @@ def split(text: str) -> EssaySource:
     source.body = "\n".join(lines[end + 1 :])
     source.body_line = end + 2
     yaml_text = "\n".join(lines[1:end])
+    source.problems += _layout_problems(lines[1:end])
+    if source.problems:
+        return source
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text)
+        node, data = _parse(yaml_text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
+        # An unclosed quote or bracket, or a line without ':', is noticed lines later; YAML's
+        # context points back at it. A block's context is its first key, too far back to help.
+        context = getattr(error, "context", None) or ""
+        if getattr(error, "context_mark", None) is not None and "block" not in context:
+            mark = error.context_mark
         line = mark.line + 2 if mark is not None else 2
         reason = getattr(error, "problem", None) or str(error)
         source.problems.append(Problem(line, bilingual(
@@ -85,6 +137,42 @@ def split(text: str) -> EssaySource:
         )))
         return source
     for key_node, _ in node.value:
-        source.key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 2
+        if key in source.key_lines:
+            source.problems.append(Problem(line, bilingual(
+                f"項目「{key}」が {source.key_lines[key]} 行目にも書かれています。一つにまとめてください",
+                f"the key '{key}' is also written on line {source.key_lines[key]}; keep only one",
+            )))
+            continue
+        source.key_lines[key] = line
+    if source.problems:
+        return source
     source.data = {str(key): value for key, value in data.items()}
     return source
+
+
+def _layout_problems(front_lines: list[str]) -> list[Problem]:
+    """Colons written the way YAML does not read them, each at its line."""
+    problems = []
+    for index, text in enumerate(front_lines, start=2):
+        if match := _FULL_WIDTH_COLON.match(text):
+            problems.append(Problem(index, bilingual(
+                f"「{match['key']}」の後の「：」が全角です。"
+                f"半角の「:」と半角スペースにしてください（例: {match['key']}: …）",
+                f"the colon after '{match['key']}' is a full-width '：'; use ':' and a space "
+                f"(e.g. {match['key']}: …)",
+            )))
+        elif match := _NO_SPACE_AFTER_COLON.match(text):
+            problems.append(Problem(index, bilingual(
+                f"「{match['key']}:」の後に半角スペースを入れてください（例: {match['key']}: …）",
+                f"put a space after '{match['key']}:' (e.g. {match['key']}: …)",
+            )))
+        elif match := _COLON_IN_VALUE.match(text):
+            problems.append(Problem(index, bilingual(
+                f"{match['key']} の値に「: 」（コロンと空白）が含まれています。"
+                f"値全体を \"\" で囲んでください（例: {match['key']}: \"{match['value']}\"）",
+                f"the value of '{match['key']}' contains ': '; put the whole value in double quotes "
+                f"(e.g. {match['key']}: \"{match['value']}\")",
+            )))
+    return problems

@@ -38,6 +38,21 @@ def placeholder(what: str) -> str:
     return f"【要記入: {what}】"
 
 
+def file_name(number: int) -> str:
+    """The one right file name for an essay number: ``0586.md``."""
+    return f"{number:04d}.md"
+
+
+def find_placeholders(text: str, first_line: int = 1) -> Problems:
+    """Yield every placeholder left in ``text`` (a whole file, or a part starting at ``first_line``)."""
+    for line, content in enumerate(text.split("\n"), start=first_line):
+        for match in PLACEHOLDER.finditer(content):
+            yield Problem(line, bilingual(
+                f"「{match[0]}」が残っています。essay new が入れた仮の文字なので、本当の内容に書き換えてください",
+                f"the placeholder '{match[0]}' left by 'essay new' is still there; replace it with the real text",
+            ))
+
+
 _DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?$")
 
 
