@@ -148,7 +148,9 @@ def test_vertical_layout_prints_in_vertical_rl_with_short_numbers_upright(browse
         return {mode: getComputedStyle(document.documentElement).writingMode,
                 texts: tcy.map(e => e.textContent),
                 combine: tcy.length ? getComputedStyle(tcy[0]).textCombineUpright : null,
-                long: [...document.querySelectorAll('.essay-body .tcy')].some(e => e.textContent.length > 2)};
+                long: tcy.some(e => e.textContent.length > 2),
+                upright: [...document.querySelectorAll('.essay-header .upright-digits')].map(e => e.textContent),
+                address: document.querySelectorAll('.essay-address span').length};
     }""")
     page.close()
     assert combined["mode"] == "vertical-rl"
@@ -156,6 +158,9 @@ def test_vertical_layout_prints_in_vertical_rl_with_short_numbers_upright(browse
     # 「１０月末」「１１月初め」 combine; 「２０２３年」「１５００」 stay one digit per cell.
     assert "１０" in combined["texts"] and "１１" in combined["texts"]
     assert "２０２３" not in combined["texts"] and not combined["long"]
+    # ASCII numbers longer than two digits stand upright digit by digit; the address stays Latin.
+    assert combined["upright"] == ["586", "2024"]
+    assert combined["address"] == 0
     reader, pages = print_pdf(browser, site_server + "essays/586/?layout=vertical", "print-586-vertical")
     assert_a4(reader)
     assert 2 <= len(pages) <= 4

@@ -20,7 +20,8 @@
       acceptNode: function (node) {
         if (!/[0-9０-９]/.test(node.data)) return NodeFilter.FILTER_REJECT;
         var parent = node.parentElement;
-        if (!parent || parent.closest(".tcy, .upright-digits, script, style, code, pre")) {
+        // Addresses and code are Latin text: they lie on their side as a whole.
+        if (!parent || parent.closest(".tcy, .upright-digits, .essay-address, a[href^='http'], script, style, code, pre")) {
           return NodeFilter.FILTER_REJECT;
         }
         return NodeFilter.FILTER_ACCEPT;
