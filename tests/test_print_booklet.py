@@ -52,6 +52,12 @@ def test_short_booklet_is_one_page_at_the_tag_print_address() -> None:
     assert booklet.parts[0].essays == booklet.essays
 
 
+def test_tag_without_essays_still_gets_a_booklet_page() -> None:
+    booklet = print_booklet.make_booklet("北朝鮮", "説明", [])
+    assert not booklet.is_split
+    assert booklet.parts == (print_booklet.BookletPart(1, (), "tags/北朝鮮/print/"),)
+
+
 def test_long_booklet_splits_into_numbered_parts_holding_every_essay_once() -> None:
     essays = [essay(number, body="あ" * 3000) for number in range(1, 101)]
     booklet = print_booklet.make_booklet("北朝鮮", "説明", essays, budget=50_000)
