@@ -20,9 +20,11 @@ pytestmark = pytest.mark.browser
 OUTPUT = REPO / "test-output"
 A4_POINTS = (595, 842)
 ADDRESS_586 = f"{SITE_URL}essays/586/"
-#: Words only the site's screen chrome uses: nav, search, buttons, pager, footer, reading time.
+#: Words only the site's screen chrome uses: nav, search, buttons, pager, footer, reading time,
+#: the skip link and the related-essays list.
 CHROME_WORDS = (
     "一覧", "ホーム", "このサイトについて", "検索", "印刷", "前の号", "次の号", "読了", "Material", "Copyright",
+    "本文へ移動", "関連するエッセイ",
 )
 
 

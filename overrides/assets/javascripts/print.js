@@ -83,7 +83,7 @@
     });
   }
 
-  function print(kind) {
+  function printAs(kind) {
     var ready = kind === "all" ? gatherParts() : Promise.resolve();
     return ready.then(function () {
       if (kind === "vertical") setVertical(true);
@@ -104,7 +104,7 @@
       var button = event.target.closest("button[data-print]");
       if (!button) return;
       button.disabled = true;
-      print(button.dataset.print).catch(function (error) {
+      printAs(button.dataset.print).catch(function (error) {
         window.alert("印刷の準備に失敗しました。ページを読み込み直してください。\n" + error);
       }).finally(function () {
         button.disabled = false;
