@@ -192,6 +192,7 @@ def test_long_booklet_is_a_cover_and_parts_each_under_the_page_limit(long_topic_
     printed: list[int] = []
     for number, _ in parts:
         html = booklet_page(long_topic_site, "ロシア", number)
+        assert re.search(r'class="print-actions__cover" href="[^"]*/tags/ロシア/print/">表紙と目次', html)
         printed += [int(n) for n in re.findall(r'<article class="booklet-essay" id="e(\d+)"', html)]
     assert printed == list(range(1, 61)) + [586]
 
