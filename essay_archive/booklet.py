@@ -1,0 +1,155 @@
+"""Print booklets: one tag's essays, oldest first, on pages small enough to serve and print.
+
+A booklet lives at ``tags/<tag>/print/``. When a tag's essays fit one page, that page is the
+cover followed by every essay. Past the size budget the booklet is split: ``tags/<tag>/print/``
+is the cover listing every essay and the parts, and ``tags/<tag>/print/1/``, ``2/``… each hold a
+run of consecutive essays. The cover can still print the whole topic in one go (print.js fetches
+the parts into it), so splitting costs readers nothing.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .essay import Essay
+from .tag_vocabulary import tag_url
+
+#: Essay text per booklet page, estimated from the Markdown. Page chrome (about 40 KB) and the
+#: cover come on top; together they must stay under the 300 KB a page may weigh.
+PART_BUDGET_BYTES = 200_000
+#: Markdown grows a little on its way to HTML (tags, footnote markup); this keeps estimates safe.
+_HTML_GROWTH = 1.25
+_HTML_PER_ESSAY = 1_500
+
+
+@dataclass(frozen=True)
+class BookletPart:
+    """A run of consecutive essays printed on one page."""
+
+    number: int
+    essays: tuple[Essay, ...]
+    url: str
+
+    @property
+    def label(self) -> str:
+        """``その2``: how the cover and the running footer name the part."""
+        return f"その{self.number}"
+
+
+@dataclass(frozen=True)
+class Booklet:
+    """A tag's essays, oldest first, as one or more printable pages."""
+
+    tag: str
+    description: str
+    essays: tuple[Essay, ...]
+    parts: tuple[BookletPart, ...]
+
+    @property
+    def url(self) -> str:
+        """The cover's address below the site root: ``tags/北朝鮮/print/``."""
+        return booklet_url(self.tag)
+
+    @property
+    def is_split(self) -> bool:
+        """True when the essays are spread over several part pages."""
+        return len(self.parts) > 1
+
+    def part_of(self, essay: Essay) -> BookletPart:
+        """The part that prints ``essay``."""
+        return next(part for part in self.parts if essay in part.essays)
+
+
+def booklet_url(tag: str) -> str:
+    """A booklet's address below the site root: the tag page's plus ``print/``."""
+    return tag_url(tag) + "print/"
+
+
+def estimated_html_bytes(essay: Essay) -> int:
+    """A safe guess of the essay's rendered size, known before any Markdown is rendered.
+
+    Parts must be decided when the build lists its files, long before pages are rendered.
+    """
+    return int(len(essay.body.encode("utf-8")) * _HTML_GROWTH) + _HTML_PER_ESSAY
+
+
+def split_runs(sizes: Sequence[int], budget: int) -> list[range]:
+    """Cut ``sizes`` into consecutive runs each under ``budget``; an oversized item stands alone."""
+    runs: list[range] = []
+    start, total = 0, 0
+    for index, size in enumerate(sizes):
+        if index > start and total + size > budget:
+            runs.append(range(start, index))
+            start, total = index, 0
+        total += size
+    if start < len(sizes):
+        runs.append(range(start, len(sizes)))
+    return runs
+
+
+def make_booklet(tag: str, description: str, essays: Sequence[Essay], budget: int = PART_BUDGET_BYTES) -> Booklet:
+    """The booklet of ``essays`` (oldest first), split into parts when they exceed ``budget``."""
+    essays = tuple(essays)
+    runs = split_runs([estimated_html_bytes(essay) for essay in essays], budget)
+    if len(runs) <= 1:
+        parts = (BookletPart(1, essays, booklet_url(tag)),)
+    else:
+        parts = tuple(
+            BookletPart(number, essays[run.start:run.stop], f"{booklet_url(tag)}{number}/")
+            for number, run in enumerate(runs, start=1)
+        )
+    return Booklet(tag, description, essays, parts)
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, safe inside ``<style>`` (for ``@page`` margin boxes)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    # A "<" could close the <style> element early ("</style>"); CSS reads the escape back as "<".
+    escaped = escaped.replace("<", "\\3c ")
+    return f'"{escaped}"'
+
+
+def running_header(essay: Essay) -> str:
+    """What pages after the first carry at their top: ``第586号　北朝鮮軍ウクライナ派兵``."""
+    return f"{essay.label}\u3000{essay.title}"
+
+
+def page_name(essay: Essay) -> str:
+    """A CSS page name for the essay's pages in a booklet, so each gets its own running header."""
+    return f"essay-{essay.number}"
+
+
+# Attributes only, never text: each name follows whitespace inside a tag.
+_ID = re.compile(r'(?<=\s)(id|for)="([^"]*)"')
+_LINK = re.compile(r'(?<=\s)(href|src)="([^"]*)"')
+_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|//)")
+
+
+def booklet_html(content: str, essay: Essay, page_url: str) -> str:
+    """An essay's rendered HTML made fit to sit beside other essays on the page at ``page_url``.
+
+    Ids get the essay's number as prefix (two essays' footnotes are both ``fn:1``), in-page
+    links follow them, and relative links and images, written for the essay's own address,
+    are re-pointed from ``page_url``. Both addresses are below the site root.
+    """
+    prefix = f"e{essay.number}-"
+
+    def rename(match: re.Match[str]) -> str:
+        return f'{match[1]}="{prefix}{match[2]}"'
+
+    def relink(match: re.Match[str]) -> str:
+        attribute, target = match[1], match[2]
+        if target.startswith("#"):
+            return f'{attribute}="#{prefix}{target[1:]}"'
+        if not target or _ABSOLUTE.match(target):
+            return match[0]
+        from_root = posixpath.normpath(posixpath.join(essay.url, target))
+        moved = posixpath.relpath(from_root, page_url or ".")
+        if target.endswith("/") and not moved.endswith("/"):
+            moved += "/"
+        return f'{attribute}="{moved}"'
+
+    return _LINK.sub(relink, _ID.sub(rename, content))

@@ -1,0 +1,73 @@
+"""Print: a booklet page per tag at ``tags/<tag>/print/``, and print details for essay pages.
+
+Booklets show each essay exactly as its own page renders it: MkDocs renders every page's
+Markdown before it writes any page, so by the time a booklet's template runs, each essay's
+``page.content`` is ready, with the same extensions and hooks as the essay page itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from essay_archive import booklet as print_booklet
+from essay_archive import site_archive
+
+TEMPLATE = "booklet.html"
+_ATTRIBUTE = "print_booklet_page"
+
+
+@dataclass(frozen=True)
+class _BookletPage:
+    booklet: print_booklet.Booklet
+    #: The part printed on this page; None for the cover of a split booklet.
+    part: print_booklet.BookletPart | None
+    url: str
+    essay_files: dict[int, File]
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    archive = site_archive.of(config)
+    for tag, description in archive.vocabulary.items():
+        booklet = print_booklet.make_booklet(tag, description, archive.essays_with_tag(tag))
+        essay_files = {essay.number: files.get_file_from_path(essay.source_name) for essay in booklet.essays}
+        if booklet.is_split:
+            pages = [(booklet.url, None), *((part.url, part) for part in booklet.parts)]
+        else:
+            pages = [(booklet.url, booklet.parts[0])]
+        for url, part in pages:
+            title = f"{tag}（{part.label}）" if booklet.is_split and part is not None else f"{tag}（まとめて印刷）"
+            file = File.generated(config, f"{url}index.md", content=f"---\ntemplate: {TEMPLATE}\ntitle: {title}\n---\n")
+            setattr(file, _ATTRIBUTE, _BookletPage(booklet, part, url, essay_files))
+            files.append(file)
+    return files
+
+
+def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    essay = site_archive.essay_of(page)
+    if essay is not None:
+        context["print_running_header"] = print_booklet.css_string(print_booklet.running_header(essay))
+        return context
+    booklet_page: _BookletPage | None = getattr(page.file, _ATTRIBUTE, None)
+    if booklet_page is None:
+        return context
+    context["booklet"] = booklet_page.booklet
+    context["booklet_part"] = booklet_page.part
+    printed = booklet_page.part.essays if booklet_page.part is not None else ()
+    context["booklet_essays"] = [
+        {
+            "essay": printed_essay,
+            "html": print_booklet.booklet_html(
+                booklet_page.essay_files[printed_essay.number].page.content or "", printed_essay, booklet_page.url
+            ),
+            "page_name": print_booklet.page_name(printed_essay),
+            "running_header": print_booklet.css_string(print_booklet.running_header(printed_essay)),
+        }
+        for printed_essay in printed
+    ]
+    return context
