@@ -10,6 +10,9 @@ import yaml
 from .messages import Problem, bilingual
 
 FENCE = "---"
+#: libyaml's safe loader when PyYAML has it: pure-Python YAML was most of a preview rebuild
+#: (0.6 s at 1,000 essays, against 0.1 s with libyaml). The constructor is the same safe one.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -42,6 +45,16 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
+def _parse_front_matter(yaml_text: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML node tree (for key lines) and the data, read with libyaml when available."""
+    try:
+        return yaml.compose(yaml_text, Loader=_FAST_LOADER), yaml.load(yaml_text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        # libyaml words (and places) some errors differently: contributors see the messages and
+        # lines of the pure-Python loader, which raises again here.
+        return yaml.compose(yaml_text, Loader=yaml.SafeLoader), yaml.safe_load(yaml_text)
+
+
 def split(text: str) -> EssaySource:
     """Split ``text`` into front matter and body, recording where each key sits."""
     source = EssaySource()
@@ -65,8 +78,7 @@ def split(text: str) -> EssaySource:
     source.body_line = end + 2
     yaml_text = "\n".join(lines[1:end])
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text)
+        node, data = _parse_front_matter(yaml_text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
