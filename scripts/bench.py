@@ -53,6 +53,10 @@ SEARCH_BENCH = REPO / "scripts" / "search_bench.py"
 #: Function of scripts/search_bench.py that measures search on a built site (see _search_figures).
 SEARCH_BENCH_FUNCTION = "measure"
 NOT_BUILT = "n/a (search not built)"
+#: Words that name a figure's unit in the search measure's result (``bytes_to_first_results``).
+BYTES = frozenset({"bytes", "byte"})
+MILLISECONDS = frozenset({"ms", "millis", "milliseconds"})
+SECONDS = frozenset({"s", "sec", "secs", "seconds"})
 #: ``make serve``'s flags; tests/test_bench_smoke.py checks that the Makefile still uses them.
 SERVE_FLAGS = ("--dirty",)
 #: How long a build or a preview may take before the benchmark gives up, in seconds.
@@ -195,11 +199,15 @@ def served(site: Path) -> Iterator[str]:
             server.server_close()
 
 
-def _figure(result: object, *words: str) -> float | None:
-    """The first number in ``result`` (a mapping or an object) whose name contains one of ``words``."""
+def _figure(result: object, units: frozenset[str]) -> float | None:
+    """The first number in ``result`` (a mapping or an object) whose name has one of ``units``.
+
+    Names are split into words at underscores: ``first_results_ms`` has ``ms``; ``items`` has not.
+    """
     items = result.items() if isinstance(result, Mapping) else vars(result).items()
     for name, value in items:
-        if any(word in name.lower() for word in words) and isinstance(value, int | float):
+        words = set(re.split(r"[_\W]+", str(name).lower()))
+        if words & units and isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
     return None
 
@@ -214,18 +222,26 @@ def _search_function() -> Callable[..., object] | None:
     sys.modules["search_bench"] = module
     spec.loader.exec_module(module)
     function = getattr(module, SEARCH_BENCH_FUNCTION, None)
-    if not callable(function):
+    if callable(function):
+        return function
+    # Otherwise the module's one public measure_* function, if it has exactly one.
+    candidates = [
+        value for name, value in vars(module).items()
+        if name.startswith("measure") and callable(value) and getattr(value, "__module__", "") == module.__name__
+    ]
+    if len(candidates) != 1:
         raise RuntimeError(f"{SEARCH_BENCH.name} has no {SEARCH_BENCH_FUNCTION}() function")
-    return function
+    return candidates[0]
 
 
 def search_figures(site: Path) -> tuple[str, str]:
     """Bytes (KB) and milliseconds from opening search to the first results, as cells.
 
-    Calls ``measure`` from scripts/search_bench.py with the built site: its folder, or, when
-    the first parameter's name mentions a URL, the site's address served over loopback. The
-    result is a mapping or an object; the first number whose name holds "bytes" and the first
-    holding "ms" are reported. Nothing is estimated: without the module the cells say so.
+    Calls ``measure`` (or the module's only ``measure*`` function) from scripts/search_bench.py
+    with the built site: its folder, or, when the first parameter's name mentions a URL, the
+    site's address served over loopback. The result is a mapping or an object; the first number
+    named with "bytes" and the first named with "ms" (or seconds) are reported. Nothing is
+    estimated: without the module the cells say so, and a failure prints its traceback.
     """
     try:
         function = _search_function()
@@ -241,8 +257,10 @@ def search_figures(site: Path) -> tuple[str, str]:
     except Exception as error:  # noqa: BLE001 - any failure is reported in the table, with its traceback
         traceback.print_exc()
         return f"error: {type(error).__name__}", f"error: {type(error).__name__}"
-    transferred = _figure(result, "bytes")
-    milliseconds = _figure(result, "ms", "millisecond")
+    transferred = _figure(result, BYTES)
+    milliseconds = _figure(result, MILLISECONDS)
+    if milliseconds is None and (seconds := _figure(result, SECONDS)) is not None:
+        milliseconds = seconds * 1000
     return (
         "n/a (no bytes figure)" if transferred is None else f"{transferred / 1024:,.0f}",
         "n/a (no ms figure)" if milliseconds is None else f"{milliseconds:,.0f}",

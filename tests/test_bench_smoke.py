@@ -60,16 +60,27 @@ def test_search_figures_say_not_built_without_the_search_bench(bench: ModuleType
     assert bench.search_index(tmp_path) == (bench.NOT_BUILT, bench.NOT_BUILT)
 
 
-def test_search_figures_come_from_the_search_bench_when_the_project_has_one(
-    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    module = tmp_path / "search_bench.py"
-    module.write_text(
+FAKE_SEARCH_BENCHES = {
+    "measure returning a mapping": (
         "def measure(site):\n"
         "    assert (site / 'marker').is_file()\n"
-        "    return {'query': 'ロシア', 'bytes_to_first_results': 215040, 'first_results_ms': 143.4}\n",
-        encoding="utf-8",
-    )
+        "    return {'query': 'ロシア', 'items': 3, 'bytes_to_first_results': 215040, 'first_results_ms': 143.4}\n"
+    ),
+    "the one measure_* function, returning an object in seconds": (
+        "from types import SimpleNamespace\n"
+        "def measure_first_results(site_dir, query='ロシア'):\n"
+        "    assert (site_dir / 'marker').is_file()\n"
+        "    return SimpleNamespace(transferred_bytes=215040, first_results_seconds=0.1434)\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("source", FAKE_SEARCH_BENCHES.values(), ids=FAKE_SEARCH_BENCHES.keys())
+def test_search_figures_come_from_the_search_bench_when_the_project_has_one(
+    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str,
+) -> None:
+    module = tmp_path / "search_bench.py"
+    module.write_text(source, encoding="utf-8")
     monkeypatch.setattr(bench, "SEARCH_BENCH", module)
     # The fake must not stay importable as search_bench for later tests.
     monkeypatch.delitem(sys.modules, "search_bench", raising=False)
