@@ -8,7 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 # The local preview lives at the root, whatever site_url the published site has.
 SERVE_URL ?= http://127.0.0.1:8000/
 
-.PHONY: serve build test check lint system-deps clean
+.PHONY: serve serve-full build test check lint system-deps bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,15 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# --dirty rebuilds only the pages whose source changed, plus the generated listings: a saved
+# essay shows in about a second at 1,000 essays instead of after a full rebuild (see
+# docs/benchmarks.md). Template edits, the pager of the essays either side and the home page's
+# newest list refresh only on a full build: use `make serve-full` for that. --strict stays with
+# `make build` and `make serve-full`, because MkDocs counts its own "dirty build" notice as a warning.
 serve: $(VENV)/.installed
+	SITE_URL=$(SERVE_URL) $(BIN)/mkdocs serve --dirty -a 127.0.0.1:8000
+
+serve-full: $(VENV)/.installed
 	SITE_URL=$(SERVE_URL) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
 
 build: $(VENV)/.installed
@@ -39,6 +47,10 @@ test: $(VENV)/.installed-test system-deps
 	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 	$(BIN)/ruff check essay_archive overrides/hooks scripts tests
 	$(BIN)/python -m pytest
+
+# Build times, memory, page weight, search and preview at 200, 1,000 and 5,000 synthetic essays.
+bench: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf site .pytest_cache

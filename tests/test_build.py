@@ -65,10 +65,15 @@ def test_previous_and_next_essay_by_number(built_site: Path) -> None:
 
 
 def test_archive_lists_every_essay_newest_first_grouped_by_year(built_site: Path) -> None:
+    # /essays/ links every year and lists the newest years in full; each year has its own page
+    # (tests/test_archive_scale.py follows every link at 1,500 essays).
     html = read(built_site, "essays/index.html")
     assert '<h2 id="y2024">2024年</h2>' in html
     numbers = re.findall(r'class="essay-entry__number">第(\d+)号', html)
     assert numbers == ["586", "585", "584"]
+    assert re.findall(r'class="essay-year-link" href="\.\./essays/year/(\d+)/"', html) == ["2024"]
+    year_page = read(built_site, "essays/year/2024/index.html")
+    assert re.findall(r'class="essay-entry__number">第(\d+)号', year_page) == ["586", "585", "584"]
 
 
 def test_home_lists_the_newest_essays_with_summaries(built_site: Path) -> None:

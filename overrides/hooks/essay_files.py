@@ -9,12 +9,9 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 
 from essay_archive import archive as essay_archive
-from essay_archive import site_archive
+from essay_archive import listings, site_archive
 
 log = logging.getLogger("mkdocs.hooks.essay_files")
-
-#: Listing pages generated from the archive, each rendered by its own template.
-ARCHIVE_PAGE = "essays/index.md"
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -42,6 +39,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         )
         site_archive.mark(file, essay)
         files.append(file)
-    archive_page = "---\ntemplate: archive.html\ntitle: エッセイ一覧\n---\n"
-    files.append(File.generated(config, ARCHIVE_PAGE, content=archive_page))
+    # Listing pages (the archive index and one page per year), each rendered by its own template.
+    for source, content in listings.generated_pages(archive):
+        files.append(File.generated(config, source, content=content))
     return files

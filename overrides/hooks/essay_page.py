@@ -9,7 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from essay_archive import site_archive
+from essay_archive import listings, site_archive
 
 NEWEST_ON_HOME = 10
 
@@ -36,7 +36,8 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     elif page.meta.get("template") == "home.html":
         context["newest_essays"] = archive.newest(NEWEST_ON_HOME)
         context["essay_count"] = len(archive.essays)
-    elif page.meta.get("template") == "archive.html":
-        context["essays_by_year"] = archive.by_year()
-        context["essay_count"] = len(archive.essays)
+    elif page.meta.get("template") == listings.INDEX_TEMPLATE:
+        context.update(listings.index_context(archive))
+    elif page.meta.get("template") == listings.YEAR_TEMPLATE:
+        context.update(listings.year_context(archive, int(page.meta["year"])))
     return context

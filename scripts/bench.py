@@ -1,0 +1,450 @@
+"""Measure how the site scales with the archive: build, memory, page weight, search and preview.
+
+Usage:
+    python scripts/bench.py [--sizes 200,1000,5000] [--repeat 3] [--quick] [--keep DIR]
+
+For each size N, a throwaway copy of the site with N synthetic essays is written
+(scripts/synthetic_archive.py: the seed essay's paragraphs shuffled, distinct numbers, dates from
+1960 to 2024, 2 to 4 tags from 30) and built with ``mkdocs build --strict`` as ``make build``
+does. One Markdown table is printed, a row per N:
+
+- build wall time (median of --repeat builds, ``time.perf_counter``) and peak memory (the
+  largest resident set of the build's processes, from ``os.wait4``);
+- the search index, when the build makes one (``site/pagefind/``): its size, and its time, from
+  file times: last essay page written to last index file written;
+- the median essay page, and the largest page of the site, in bytes;
+- search bytes and time to first results in Chromium, from ``scripts/search_bench.py`` when the
+  project has it (its ``measure`` function; "n/a (search not built)" otherwise);
+- preview: ``mkdocs serve`` with the flags of ``make serve`` on the copy, one essay saved with a
+  new paragraph, and the seconds until the served page shows it (median of --repeat saves).
+
+Figures depend on the machine and on its load: compare runs from the same quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import importlib.util
+import inspect
+import os
+import platform
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SEARCH_BENCH = REPO / "scripts" / "search_bench.py"
+#: Function of scripts/search_bench.py that measures search on a built site (see _search_figures).
+SEARCH_BENCH_FUNCTION = "measure"
+NOT_BUILT = "n/a (search not built)"
+#: Words that name a figure's unit in the search measure's result (``bytes_to_first_results``).
+BYTES = frozenset({"bytes", "byte"})
+MILLISECONDS = frozenset({"ms", "millis", "milliseconds"})
+SECONDS = frozenset({"s", "sec", "secs", "seconds"})
+#: ``make serve``'s flags; tests/test_bench_smoke.py checks that the Makefile still uses them.
+SERVE_FLAGS = ("--dirty",)
+#: How long a build or a preview may take before the benchmark gives up, in seconds.
+PATIENCE = 900
+PREVIEW_PATIENCE = 120
+#: The site is published under a subpath; the search measure serves it the same way.
+MOUNT = "archive"
+
+COLUMNS = (
+    "編数 N",
+    "ビルド build (s)",
+    "最大メモリ peak RSS (MB)",
+    "検索索引 index (s)",
+    "検索索引 index (KB)",
+    "記事ページ中央値 essay page (bytes)",
+    "最大ページ largest page (bytes)",
+    "検索転送 search (KB)",
+    "最初の結果 first results (ms)",
+    "プレビュー preview (s)",
+)
+
+
+@dataclass
+class Row:
+    """The figures of one archive size, as table cells."""
+
+    size: int
+    build_seconds: float
+    peak_mb: float
+    index_seconds: str
+    index_kb: str
+    essay_page_bytes: int
+    largest_page: str
+    search_kb: str
+    first_results_ms: str
+    preview_seconds: str
+
+    def cells(self) -> list[str]:
+        """The row's cells, in the order of ``COLUMNS``."""
+        return [
+            f"{self.size:,}",
+            f"{self.build_seconds:.2f}",
+            f"{self.peak_mb:.0f}",
+            self.index_seconds,
+            self.index_kb,
+            f"{self.essay_page_bytes:,}",
+            self.largest_page,
+            self.search_kb,
+            self.first_results_ms,
+            self.preview_seconds,
+        ]
+
+
+def _synthetic_archive() -> object:
+    """scripts/synthetic_archive.py as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("synthetic_archive", REPO / "scripts" / "synthetic_archive.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _environment(**extra: str) -> dict[str, str]:
+    # Without SITE_URL the published site_url applies, as in `make build`.
+    environment = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
+    return environment | {"NO_MKDOCS_2_WARNING": "1", **extra}
+
+
+def timed_run(command: list[str], log: Path, env: Mapping[str, str]) -> tuple[int, float, float]:
+    """Run ``command``; return its exit status, wall seconds and peak resident set in MB.
+
+    ``os.wait4`` reports the largest resident set among the process and the children it waited
+    for (the search indexer runs as one), like ``/usr/bin/time -v``.
+    """
+    with log.open("w", encoding="utf-8") as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=dict(env))
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    # Linux reports ru_maxrss in kilobytes.
+    return process.returncode, seconds, usage.ru_maxrss / 1024
+
+
+def build(project: Path, site: Path) -> tuple[float, float]:
+    """Build ``project`` into ``site`` as ``make build`` does; return wall seconds and peak MB."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    log = project / "build.log"
+    status, seconds, peak_mb = timed_run(command, log, _environment())
+    if status != 0:
+        raise RuntimeError(f"the build failed ({status}):\n{log.read_text(encoding='utf-8')}")
+    return seconds, peak_mb
+
+
+def _essay_pages(site: Path) -> list[Path]:
+    return [page for page in site.glob("essays/*/index.html") if page.parent.name.isdigit()]
+
+
+def page_weights(site: Path) -> tuple[int, str]:
+    """The median essay page in bytes, and the largest HTML page as ``path (bytes)``."""
+    median = int(statistics.median(page.stat().st_size for page in _essay_pages(site)))
+    largest = max(site.rglob("*.html"), key=lambda page: page.stat().st_size)
+    name = largest.relative_to(site).as_posix().removesuffix("index.html") or "/"
+    return median, f"{name} ({largest.stat().st_size:,})"
+
+
+def search_index(site: Path) -> tuple[str, str]:
+    """Seconds spent on the search index and its size in KB, as cells; n/a without one.
+
+    The time is read from file times: the index is written after every page (``on_post_build``),
+    so it is the span from the last essay page written to the last index file written.
+    """
+    index = site / "pagefind"
+    files = [path for path in index.rglob("*") if path.is_file()] if index.is_dir() else []
+    if not files:
+        return NOT_BUILT, NOT_BUILT
+    last_page = max(page.stat().st_mtime for page in _essay_pages(site))
+    last_index = max(path.stat().st_mtime for path in files)
+    size_kb = sum(path.stat().st_size for path in files) / 1024
+    return f"{last_index - last_page:.2f}", f"{size_kb:,.0f} ({len(files):,} files)"
+
+
+@contextlib.contextmanager
+def served(site: Path) -> Iterator[str]:
+    """Serve ``site`` over loopback under its published subpath; yield its base URL."""
+    with tempfile.TemporaryDirectory(prefix="essay-bench-www-") as mount:
+        (Path(mount) / MOUNT).symlink_to(site, target_is_directory=True)
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=mount))
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/{MOUNT}/"
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+def _figure(result: object, units: frozenset[str]) -> float | None:
+    """The first number in ``result`` (a mapping or an object) whose name has one of ``units``.
+
+    Names are split into words at underscores: ``first_results_ms`` has ``ms``; ``items`` has not.
+    """
+    items = result.items() if isinstance(result, Mapping) else vars(result).items()
+    for name, value in items:
+        words = set(re.split(r"[_\W]+", str(name).lower()))
+        if words & units and isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    return None
+
+
+def _search_function() -> Callable[..., object] | None:
+    if not SEARCH_BENCH.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("search_bench", SEARCH_BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # Registered under its own name, as an import would, so its dataclasses can find it.
+    sys.modules["search_bench"] = module
+    spec.loader.exec_module(module)
+    function = getattr(module, SEARCH_BENCH_FUNCTION, None)
+    if callable(function):
+        return function
+    # Otherwise the module's one public measure_* function, if it has exactly one.
+    candidates = [
+        value for name, value in vars(module).items()
+        if name.startswith("measure") and callable(value) and getattr(value, "__module__", "") == module.__name__
+    ]
+    if len(candidates) != 1:
+        raise RuntimeError(f"{SEARCH_BENCH.name} has no {SEARCH_BENCH_FUNCTION}() function")
+    return candidates[0]
+
+
+def search_figures(site: Path) -> tuple[str, str]:
+    """Bytes (KB) and milliseconds from opening search to the first results, as cells.
+
+    Calls ``measure`` (or the module's only ``measure*`` function) from scripts/search_bench.py
+    with the built site: its folder, or, when the first parameter's name mentions a URL, the
+    site's address served over loopback. The result is a mapping or an object; the first number
+    named with "bytes" and the first named with "ms" (or seconds) are reported. Nothing is
+    estimated: without the module the cells say so, and a failure prints its traceback.
+    """
+    try:
+        function = _search_function()
+        if function is None:
+            return NOT_BUILT, NOT_BUILT
+        parameters = list(inspect.signature(function).parameters)
+        wants_url = bool(parameters) and "url" in parameters[0].lower()
+        if wants_url:
+            with served(site) as url:
+                result = function(url)
+        else:
+            result = function(site)
+    except Exception as error:  # noqa: BLE001 - any failure is reported in the table, with its traceback
+        traceback.print_exc()
+        return f"error: {type(error).__name__}", f"error: {type(error).__name__}"
+    transferred = _figure(result, BYTES)
+    milliseconds = _figure(result, MILLISECONDS)
+    if milliseconds is None and (seconds := _figure(result, SECONDS)) is not None:
+        milliseconds = seconds * 1000
+    return (
+        "n/a (no bytes figure)" if transferred is None else f"{transferred / 1024:,.0f}",
+        "n/a (no ms figure)" if milliseconds is None else f"{milliseconds:,.0f}",
+    )
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=PREVIEW_PATIENCE) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(url: str, seen: Callable[[str], bool], patience: float) -> float | None:
+    """Seconds until the page at ``url`` satisfies ``seen``; ``None`` after ``patience``."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < patience:
+        html = _fetch(url)
+        if html is not None and seen(html):
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    return None
+
+
+def preview(project: Path, size: int, saves: int) -> str:
+    """Median seconds from saving an essay to ``mkdocs serve`` (as ``make serve``) showing it.
+
+    After each save the served page is checked to be whole (title, body, pager) and the essay's
+    year page still lists it, since ``--dirty`` rebuilds only what changed.
+    """
+    number = size // 2 + 1
+    source = project / "essays" / f"{number:04d}.md"
+    original = source.read_text(encoding="utf-8")
+    year = re.search(r"^date: '?(\d{4})", original, re.M)
+    assert year is not None, source
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    command = [sys.executable, "-m", "mkdocs", "serve", *SERVE_FLAGS,
+               "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
+    log = (project / "serve.log").open("w", encoding="utf-8")
+    # A session of its own, so that stopping it stops the search indexer it may have started.
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                              env=_environment(SITE_URL=base), start_new_session=True)
+    page = f"{base}essays/{number}/"
+    try:
+        if _wait_for(page, lambda html: True, PATIENCE) is None:
+            return "error: serve did not start"
+        # Let the file watcher settle after the first build before the first save.
+        time.sleep(1)
+        timings = []
+        for attempt in range(saves):
+            marker = f"プレビュー確認{attempt}-{uuid.uuid4().hex[:8]}"
+            source.write_text(f"{original.rstrip()}\n\n{marker}\n", encoding="utf-8")
+            seconds = _wait_for(page, lambda html, marker=marker: marker in html, PREVIEW_PATIENCE)
+            if seconds is None:
+                return f"timeout (> {PREVIEW_PATIENCE} s)"
+            html = _fetch(page) or ""
+            whole = all(part in html for part in ('class="essay-title"', 'class="essay-body"', 'class="essay-pager"'))
+            listed = f"essays/{number}/" in (_fetch(f"{base}essays/year/{year[1]}/") or "")
+            if not (whole and listed):
+                return f"{seconds:.2f} (page or listing broken)"
+            timings.append(seconds)
+            time.sleep(1)
+        return f"{statistics.median(timings):.2f}"
+    finally:
+        source.write_text(original, encoding="utf-8")
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+def measure(size: int, workspace: Path, *, repeat: int, with_preview: bool = True) -> Row:
+    """Every figure of the table for an archive of ``size`` essays, built in ``workspace``."""
+    project = _synthetic_archive().write_archive(workspace / f"archive-{size}", size)
+    site = project / "site"
+    seconds, peaks = [], []
+    for run in range(repeat):
+        print(f"  build {size} ({run + 1}/{repeat})", file=sys.stderr, flush=True)
+        wall, peak = build(project, site)
+        seconds.append(wall)
+        peaks.append(peak)
+    index_seconds, index_kb = search_index(site)
+    median_bytes, largest = page_weights(site)
+    print(f"  search {size}", file=sys.stderr, flush=True)
+    search_kb, first_results_ms = search_figures(site)
+    print(f"  preview {size}", file=sys.stderr, flush=True)
+    preview_seconds = preview(project, size, repeat) if with_preview else "not measured"
+    return Row(size, statistics.median(seconds), max(peaks), index_seconds, index_kb, median_bytes, largest,
+               search_kb, first_results_ms, preview_seconds)
+
+
+def table(rows: list[Row]) -> str:
+    """The rows as one Markdown table."""
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---:" for _ in COLUMNS) + "|"]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def target_checks(rows: list[Row]) -> list[str]:
+    """The issue's targets that these sizes can check, each with its figure."""
+    by_size = {row.size: row for row in rows}
+    checks = []
+    if 1000 in by_size and 5000 in by_size:
+        ratio = by_size[5000].build_seconds / by_size[1000].build_seconds
+        checks.append(f"time(5,000) / time(1,000) = {ratio:.2f} (target ≤ 5.5)")
+    if 200 in by_size and 5000 in by_size:
+        ratio = by_size[5000].essay_page_bytes / by_size[200].essay_page_bytes
+        checks.append(f"essay page bytes(5,000) / bytes(200) = {ratio:.3f} (target ≤ 1.05)")
+    if 5000 in by_size:
+        row = by_size[5000]
+        checks.append(f"largest page at 5,000 = {row.largest_page} (target ≤ 307,200 bytes)")
+        checks.append(f"peak memory at 5,000 = {row.peak_mb:.0f} MB (target < 1,536 MB)")
+    if 1000 in by_size:
+        row = by_size[1000]
+        checks.append(f"build at 1,000, search index included = {row.build_seconds:.2f} s (target ≤ 12 s)")
+        checks.append(f"preview at 1,000 = {row.preview_seconds} s (target ≤ 3 s)")
+    return checks
+
+
+def machine() -> str:
+    """The machine the figures come from: cores, memory, CPU model, Python."""
+    memory = "?"
+    with contextlib.suppress(OSError):
+        meminfo = Path("/proc/meminfo").read_text(encoding="utf-8")
+        kilobytes = int(re.search(r"MemTotal:\s+(\d+)", meminfo)[1])
+        memory = f"{kilobytes / 1024 / 1024:.1f} GiB"
+    cpu = platform.processor() or "?"
+    with contextlib.suppress(OSError, TypeError):
+        cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text(encoding="utf-8"))[1]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (f"{os.cpu_count()} cores, {memory}, {cpu}; Python {platform.python_version()}; "
+            f"load average {load}")
+
+
+def _sizes(text: str) -> list[int]:
+    sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("give positive numbers, like 200,1000,5000")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the archives, measure them and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=_sizes, default=[200, 1000, 5000],
+                        help="archive sizes to measure, comma-separated (default 200,1000,5000)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="builds and preview saves per size; medians are reported (default 3)")
+    parser.add_argument("--quick", action="store_true", help="one build and one preview save per size")
+    parser.add_argument("--no-preview", action="store_true", help="skip the preview measure")
+    parser.add_argument("--keep", type=Path, help="write the archives here and keep them (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    repeat = 1 if args.quick else max(1, args.repeat)
+    rows = []
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            workspace = args.keep.resolve()
+            workspace.mkdir(parents=True, exist_ok=True)
+        else:
+            workspace = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="essay-bench-")))
+        for size in args.sizes:
+            print(f"{size} essays", file=sys.stderr, flush=True)
+            rows.append(measure(size, workspace, repeat=repeat, with_preview=not args.no_preview))
+    print(table(rows))
+    print()
+    for check in target_checks(rows):
+        print(f"- {check}")
+    print(f"- machine: {machine()}")
+    print(f"- command: python scripts/bench.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
