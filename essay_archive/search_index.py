@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
@@ -42,7 +43,18 @@ def build_index(site_dir: Path, *, glob: str = ESSAY_PAGES) -> int:
     pager, header and footer never make an essay match.
     """
     try:
-        return asyncio.run(_index(site_dir, glob))
+        asyncio.get_running_loop()
+    except RuntimeError:
+        running = False
+    else:
+        running = True
+    try:
+        if not running:
+            return asyncio.run(_index(site_dir, glob))
+        # Called from inside an event loop (a browser driver, an async server): asyncio.run
+        # refuses to nest, so Pagefind's service gets a loop of its own on another thread.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(lambda: asyncio.run(_index(site_dir, glob))).result()
     except Exception as error:  # Pagefind's service reports its failures as plain exceptions.
         raise SearchIndexError(
             f"検索インデックスを作れませんでした。pagefind[extended] が入っているか確かめてください"

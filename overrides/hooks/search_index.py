@@ -22,9 +22,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     except search_index.SearchIndexError as error:
         raise Abort(str(error)) from error
     if indexed != essays:
-        # A template that lost data-pagefind-body would silently leave essays unsearchable.
+        # Essays outside the glob (another URL scheme) would silently be unsearchable.
         raise Abort(
-            f"検索インデックスに入ったエッセイが {indexed} 件で、{essays} 件のはずです"
-            f" (search indexed {indexed} essays, expected {essays}; check data-pagefind-body in essay.html)"
+            f"検索インデックスに入ったエッセイが {indexed} 件で、{essays} 件のはずです。"
+            f"エッセイのページは {search_index.ESSAY_PAGES} にある必要があります"
+            f" (search indexed {indexed} essays, expected {essays}: essay pages must be {search_index.ESSAY_PAGES})"
         )
     log.info("search: %d essays indexed", indexed)

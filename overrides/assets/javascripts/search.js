@@ -31,7 +31,9 @@ const siteBase = new URL("..", pagefindUrl).pathname;
 let pagefind = null;
 function loadPagefind() {
   pagefind ??= import(pagefindUrl.href).then(async (module) => {
-    await module.options({ baseUrl: siteBase, excerptLength: 36 });
+    // No worker: it would fetch a second 41 kB copy of Pagefind, and a search over the essay
+    // index takes a few milliseconds on the main thread.
+    await module.options({ baseUrl: siteBase, noWorker: true });
     await module.init();
     return module;
   });
@@ -48,6 +50,11 @@ export function normaliseQuery(raw) {
   return number ? number[1] : query;
 }
 
+/** Pagefind's index marks Japanese word boundaries with zero-width spaces; readers never type them. */
+function withoutSegmentMarks(text) {
+  return text.replace(/\u200b/g, "");
+}
+
 /** Text folded the same way for queries and pages: NFKC, then lower case. */
 function fold(text) {
   return text.normalize("NFKC").toLocaleLowerCase();
@@ -59,7 +66,7 @@ function fold(text) {
  * plain hits include pages that only share pieces of a word (外国語 for 外貨, 弾薬 for 弾よけ).
  */
 export function holdsEveryTerm(text, terms) {
-  const folded = fold(text);
+  const folded = fold(withoutSegmentMarks(text));
   return terms.every((term) => folded.includes(term));
 }
 
@@ -113,7 +120,7 @@ const EXCERPT_AFTER = 70;
  * cannot be lined up with the original.
  */
 function excerptFor(page, terms) {
-  const content = page.content;
+  const content = withoutSegmentMarks(page.content);
   const folded = fold(content);
   // The page text opens with its header (number · date · author · title, tags); a match in the
   // body after it says more, and the snippet never reaches back into the date and author.
@@ -235,9 +242,11 @@ async function showMore(current) {
     more.append(button);
     list.append(more);
   }
+  // Phrase hits hold the query for sure; unchecked plain hits might not.
   const atLeast = Math.max(current.shown, current.phraseCount);
+  const known = !remaining || atLeast >= current.shown + remaining;
   if (!current.shown) meta.textContent = MESSAGES.none(current.query);
-  else meta.textContent = remaining && atLeast < current.shown + remaining ? MESSAGES.atLeast(atLeast) : MESSAGES.found(current.shown);
+  else meta.textContent = known ? MESSAGES.found(atLeast) : MESSAGES.atLeast(atLeast);
   input.setAttribute("aria-expanded", String(current.shown > 0));
   box.dataset.state = current.shown ? "results" : "none";
 }
