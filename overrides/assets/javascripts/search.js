@@ -44,7 +44,7 @@ function loadPagefind() {
  * What the reader typed, as Pagefind should see it: full-width letters and digits folded
  * (５８６ → 586), and an issue number alone (第586号, No. 0586) reduced to its digits.
  */
-export function normaliseQuery(raw) {
+function normaliseQuery(raw) {
   const query = raw.normalize("NFKC").replace(/\s+/g, " ").trim();
   const number = query.match(/^(?:第|No\.?\s*)?0*(\d+)\s*号?$/i);
   return number ? number[1] : query;
@@ -65,7 +65,7 @@ function fold(text) {
  * the browser (Intl.Segmenter) differently from the index, and looks words up by prefix, so its
  * plain hits include pages that only share pieces of a word (外国語 for 外貨, 弾薬 for 弾よけ).
  */
-export function holdsEveryTerm(text, terms) {
+function holdsEveryTerm(text, terms) {
   const folded = fold(withoutSegmentMarks(text));
   return terms.every((term) => folded.includes(term));
 }
@@ -74,7 +74,7 @@ export function holdsEveryTerm(text, terms) {
  * Exact-phrase hits first, then the rest: Pagefind alone splits 短波ラジオ into 短波 + ラジオ and
  * may rank a page with 短波放送 and ラジオ above the essay that has the phrase.
  */
-export function mergePhraseFirst(phraseResults, plainResults) {
+function mergePhraseFirst(phraseResults, plainResults) {
   const seen = new Set();
   const merged = [];
   for (const result of [...phraseResults, ...plainResults]) {
@@ -212,7 +212,7 @@ function select(index) {
 }
 
 /** Candidates checked per call at most, so a query with no answer never fetches every page. */
-const MAX_CHECKS = PAGE_SIZE * 4;
+const MAX_CHECKS = PAGE_SIZE * 2;
 
 // Show the next page of results: fetch candidates' excerpts in order, keep those that really
 // hold the query, until a page is full or the check budget is spent.
@@ -253,7 +253,7 @@ async function showMore(current) {
 
 async function run() {
   const query = normaliseQuery(input.value);
-  const current = { query, terms: fold(query).split(" "), candidates: [], cursor: 0, shown: 0, phraseCount: 0 };
+  const current = { query, terms: fold(query).replace(/"/g, "").split(" ").filter(Boolean), candidates: [], cursor: 0, shown: 0, phraseCount: 0 };
   search = current;
   if (!query) {
     list.replaceChildren();
