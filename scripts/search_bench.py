@@ -58,14 +58,20 @@ SEARCH_PATHS = ("/pagefind/", "/assets/javascripts/search.js", "/assets/styleshe
 MOUNT = "archive"
 
 _SETTLED = "['results', 'none'].includes(document.querySelector('[data-essay-search]').dataset.state)"
-_TIME_QUERY = """(query) => new Promise((resolve) => {
+_TIME_QUERY = """(query) => new Promise((resolve, reject) => {
   const box = document.querySelector("[data-essay-search]");
   const input = box.querySelector(".md-search__input");
   const start = performance.now();
+  const timeout = setTimeout(() => reject(new Error(`no results for ${query}: state ${box.dataset.state}`)), 30000);
   const observer = new MutationObserver(() => {
     if (box.dataset.state === "results" || box.dataset.state === "none") {
       observer.disconnect();
+      clearTimeout(timeout);
       resolve(performance.now() - start);
+    } else if (box.dataset.state === "failed") {
+      observer.disconnect();
+      clearTimeout(timeout);
+      reject(new Error(`search failed for ${query}`));
     }
   });
   observer.observe(box, { attributes: true, attributeFilter: ["data-state"] });

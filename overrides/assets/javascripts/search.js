@@ -267,7 +267,10 @@ async function run() {
   try {
     Object.assign(current, await find(query));
   } catch (error) {
-    if (current === search) meta.textContent = MESSAGES.failed;
+    if (current === search) {
+      meta.textContent = MESSAGES.failed;
+      box.dataset.state = "failed";
+    }
     throw error;
   }
   if (current !== search) return;
