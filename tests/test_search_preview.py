@@ -1,0 +1,85 @@
+"""Under `mkdocs serve`, saves are served at once and the search index catches up afterwards."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+import time
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+
+import pytest
+
+from essay_archive import search_index
+from essay_archive.search_index import BackgroundIndexer
+
+from .conftest import REPO
+
+
+def test_requests_made_while_indexing_coalesce_into_one_more_run(tmp_path: Path) -> None:
+    started = threading.Event()
+    release = threading.Event()
+    calls: list[Path] = []
+
+    def slow_build(site_dir: Path) -> int:
+        calls.append(site_dir)
+        started.set()
+        release.wait(5)
+        return 1
+
+    indexer = BackgroundIndexer(build=slow_build)
+    indexer.request(tmp_path / "a")
+    assert started.wait(5)
+    for name in ("b", "c", "d"):  # three saves while the first index is being built
+        indexer.request(tmp_path / name)
+    release.set()
+    indexer.wait(5)
+    assert calls == [tmp_path / "a", tmp_path / "d"]
+
+
+def test_request_returns_before_the_index_is_built(tmp_path: Path) -> None:
+    release = threading.Event()
+    indexer = BackgroundIndexer(build=lambda site_dir: int(release.wait(5)))
+    began = time.perf_counter()
+    indexer.request(tmp_path)
+    assert time.perf_counter() - began < 1  # not a speed test: the build blocks for up to 5 s
+    release.set()
+    indexer.wait(5)
+
+
+def _hook() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("search_index_hook", REPO / "overrides/hooks/search_index.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Config:
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = str(site_dir)
+
+
+@pytest.mark.parametrize(("command", "indexed_before", "in_background"), [
+    ("serve", True, True),    # a rebuild while previewing
+    ("serve", False, False),  # the first serve build: search must work from the start
+    ("build", True, False),   # `make build` always indexes before it finishes
+])
+def test_only_serve_rebuilds_index_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, indexed_before: bool, in_background: bool
+) -> None:
+    hook = _hook()
+    requested: list[Path] = []
+    monkeypatch.setattr(hook._background, "request", requested.append)
+    monkeypatch.setattr(search_index, "build_index", lambda site_dir: (_ for _ in ()).throw(AssertionError("sync")))
+    monkeypatch.setattr(hook.site_archive, "of", lambda config: SimpleNamespace(essays=[]))
+    if indexed_before:
+        (tmp_path / search_index.INDEX_FOLDER).mkdir()
+    hook.on_startup(command=command, dirty=True)
+    if in_background:
+        hook.on_post_build(config=_Config(tmp_path))
+        assert requested == [tmp_path]
+    else:
+        with pytest.raises(AssertionError, match="sync"):
+            hook.on_post_build(config=_Config(tmp_path))
+        assert requested == []
