@@ -10,11 +10,12 @@ does. One Markdown table is printed, a row per N:
 
 - build wall time (median of --repeat builds, ``time.perf_counter``) and peak memory (the
   largest resident set of the build's processes, from ``os.wait4``);
-- the search index, when the build makes one (``site/pagefind/``): its size, and its time, from
-  file times: last essay page written to last index file written;
+- the search index (``site/pagefind/``): its size, and the time Pagefind takes to build it
+  again on the built site;
 - the median essay page, and the largest page of the site, in bytes;
-- search bytes and time to first results in Chromium, from ``scripts/search_bench.py`` when the
-  project has it (its ``measure`` function; "n/a (search not built)" otherwise);
+- search in Chromium over loopback (``scripts/search_bench.py``): search bytes at page load,
+  bytes from opening the search box to the first results, and milliseconds from keystroke to
+  results on the first query (Pagefind loading) and on later ones;
 - preview: ``mkdocs serve`` with the flags of ``make serve`` on the copy, one essay saved with a
   new paragraph, and the seconds until the served page shows it (median of --repeat saves).
 
@@ -25,10 +26,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import http.server
-import importlib.util
-import inspect
 import os
 import platform
 import re
@@ -38,32 +35,27 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import traceback
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SEARCH_BENCH = REPO / "scripts" / "search_bench.py"
-#: Function of scripts/search_bench.py that measures search on a built site (see _search_figures).
-SEARCH_BENCH_FUNCTION = "measure"
-NOT_BUILT = "n/a (search not built)"
-#: Words that name a figure's unit in the search measure's result (``bytes_to_first_results``).
-BYTES = frozenset({"bytes", "byte"})
-MILLISECONDS = frozenset({"ms", "millis", "milliseconds"})
-SECONDS = frozenset({"s", "sec", "secs", "seconds"})
+sys.path.insert(0, str(REPO / "scripts"))
+
+import search_bench  # noqa: E402
+import synthetic_archive  # noqa: E402
+
+#: Search measured in Chromium per size: fresh browser contexts, medians reported.
+SEARCH_RUNS = 3
 #: ``make serve``'s flags; tests/test_bench_smoke.py checks that the Makefile still uses them.
 SERVE_FLAGS = ("--dirty",)
 #: How long a build or a preview may take before the benchmark gives up, in seconds.
 PATIENCE = 900
 PREVIEW_PATIENCE = 120
-#: The site is published under a subpath; the search measure serves it the same way.
-MOUNT = "archive"
 
 COLUMNS = (
     "編数 N",
@@ -73,8 +65,10 @@ COLUMNS = (
     "検索索引 index (KB)",
     "記事ページ中央値 essay page (bytes)",
     "最大ページ largest page (bytes)",
-    "検索転送 search (KB)",
+    "検索 読み込み時 search at page load (bytes)",
+    "検索転送 search to first results (KB)",
     "最初の結果 first results (ms)",
+    "次の検索 later queries (ms)",
     "プレビュー preview (s)",
 )
 
@@ -90,8 +84,7 @@ class Row:
     index_kb: str
     essay_page_bytes: int
     largest_page: str
-    search_kb: str
-    first_results_ms: str
+    search: search_bench.SearchFigures
     preview_seconds: str
 
     def cells(self) -> list[str]:
@@ -104,19 +97,12 @@ class Row:
             self.index_kb,
             f"{self.essay_page_bytes:,}",
             self.largest_page,
-            self.search_kb,
-            self.first_results_ms,
+            f"{self.search.load_search_bytes:,}",
+            f"{self.search.first_results_bytes / 1024:,.0f}",
+            f"{self.search.first_query_ms:,.0f}",
+            f"{self.search.later_query_ms:,.0f}",
             self.preview_seconds,
         ]
-
-
-def _synthetic_archive() -> object:
-    """scripts/synthetic_archive.py as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("synthetic_archive", REPO / "scripts" / "synthetic_archive.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _environment(**extra: str) -> dict[str, str]:
@@ -164,107 +150,11 @@ def page_weights(site: Path) -> tuple[int, str]:
 
 
 def search_index(site: Path) -> tuple[str, str]:
-    """Seconds spent on the search index and its size in KB, as cells; n/a without one.
-
-    The time is read from file times: the index is written after every page (``on_post_build``),
-    so it is the span from the last essay page written to the last index file written.
-    """
-    index = site / "pagefind"
-    files = [path for path in index.rglob("*") if path.is_file()] if index.is_dir() else []
-    if not files:
-        return NOT_BUILT, NOT_BUILT
-    last_page = max(page.stat().st_mtime for page in _essay_pages(site))
-    last_index = max(path.stat().st_mtime for path in files)
+    """Seconds to build the search index of the built site again (alone), and its size in KB."""
+    seconds, _ = search_bench.measure_index_build(site, runs=1)
+    files = [path for path in (site / "pagefind").rglob("*") if path.is_file()]
     size_kb = sum(path.stat().st_size for path in files) / 1024
-    return f"{last_index - last_page:.2f}", f"{size_kb:,.0f} ({len(files):,} files)"
-
-
-@contextlib.contextmanager
-def served(site: Path) -> Iterator[str]:
-    """Serve ``site`` over loopback under its published subpath; yield its base URL."""
-    with tempfile.TemporaryDirectory(prefix="essay-bench-www-") as mount:
-        (Path(mount) / MOUNT).symlink_to(site, target_is_directory=True)
-
-        class Quiet(http.server.SimpleHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-                pass
-
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=mount))
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/{MOUNT}/"
-        finally:
-            server.shutdown()
-            server.server_close()
-
-
-def _figure(result: object, units: frozenset[str]) -> float | None:
-    """The first number in ``result`` (a mapping or an object) whose name has one of ``units``.
-
-    Names are split into words at underscores: ``first_results_ms`` has ``ms``; ``items`` has not.
-    """
-    items = result.items() if isinstance(result, Mapping) else vars(result).items()
-    for name, value in items:
-        words = set(re.split(r"[_\W]+", str(name).lower()))
-        if words & units and isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-    return None
-
-
-def _search_function() -> Callable[..., object] | None:
-    if not SEARCH_BENCH.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location("search_bench", SEARCH_BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Registered under its own name, as an import would, so its dataclasses can find it.
-    sys.modules["search_bench"] = module
-    spec.loader.exec_module(module)
-    function = getattr(module, SEARCH_BENCH_FUNCTION, None)
-    if callable(function):
-        return function
-    # Otherwise the module's one public measure_* function, if it has exactly one.
-    candidates = [
-        value for name, value in vars(module).items()
-        if name.startswith("measure") and callable(value) and getattr(value, "__module__", "") == module.__name__
-    ]
-    if len(candidates) != 1:
-        raise RuntimeError(f"{SEARCH_BENCH.name} has no {SEARCH_BENCH_FUNCTION}() function")
-    return candidates[0]
-
-
-def search_figures(site: Path) -> tuple[str, str]:
-    """Bytes (KB) and milliseconds from opening search to the first results, as cells.
-
-    Calls ``measure`` (or the module's only ``measure*`` function) from scripts/search_bench.py
-    with the built site: its folder, or, when the first parameter's name mentions a URL, the
-    site's address served over loopback. The result is a mapping or an object; the first number
-    named with "bytes" and the first named with "ms" (or seconds) are reported. Nothing is
-    estimated: without the module the cells say so, and a failure prints its traceback.
-    """
-    try:
-        function = _search_function()
-        if function is None:
-            return NOT_BUILT, NOT_BUILT
-        parameters = list(inspect.signature(function).parameters)
-        wants_url = bool(parameters) and "url" in parameters[0].lower()
-        if wants_url:
-            with served(site) as url:
-                result = function(url)
-        else:
-            result = function(site)
-    except Exception as error:  # noqa: BLE001 - any failure is reported in the table, with its traceback
-        traceback.print_exc()
-        return f"error: {type(error).__name__}", f"error: {type(error).__name__}"
-    transferred = _figure(result, BYTES)
-    milliseconds = _figure(result, MILLISECONDS)
-    if milliseconds is None and (seconds := _figure(result, SECONDS)) is not None:
-        milliseconds = seconds * 1000
-    return (
-        "n/a (no bytes figure)" if transferred is None else f"{transferred / 1024:,.0f}",
-        "n/a (no ms figure)" if milliseconds is None else f"{milliseconds:,.0f}",
-    )
+    return f"{seconds:.2f}", f"{size_kb:,.0f} ({len(files):,} files)"
 
 
 def free_port() -> int:
@@ -347,7 +237,7 @@ def preview(project: Path, size: int, saves: int) -> str:
 
 def measure(size: int, workspace: Path, *, repeat: int, with_preview: bool = True) -> Row:
     """Every figure of the table for an archive of ``size`` essays, built in ``workspace``."""
-    project = _synthetic_archive().write_archive(workspace / f"archive-{size}", size)
+    project = synthetic_archive.write_archive(workspace / f"archive-{size}", size)
     site = project / "site"
     seconds, peaks = [], []
     for run in range(repeat):
@@ -358,11 +248,11 @@ def measure(size: int, workspace: Path, *, repeat: int, with_preview: bool = Tru
     index_seconds, index_kb = search_index(site)
     median_bytes, largest = page_weights(site)
     print(f"  search {size}", file=sys.stderr, flush=True)
-    search_kb, first_results_ms = search_figures(site)
+    search = search_bench.measure(site, runs=SEARCH_RUNS)
     print(f"  preview {size}", file=sys.stderr, flush=True)
     preview_seconds = preview(project, size, repeat) if with_preview else "not measured"
     return Row(size, statistics.median(seconds), max(peaks), index_seconds, index_kb, median_bytes, largest,
-               search_kb, first_results_ms, preview_seconds)
+               search, preview_seconds)
 
 
 def table(rows: list[Row]) -> str:
@@ -390,6 +280,11 @@ def target_checks(rows: list[Row]) -> list[str]:
         row = by_size[1000]
         checks.append(f"build at 1,000, search index included = {row.build_seconds:.2f} s (target ≤ 12 s)")
         checks.append(f"preview at 1,000 = {row.preview_seconds} s (target ≤ 3 s)")
+        checks.append(f"search bytes at page load at 1,000 = {row.search.load_search_bytes} (target 0)")
+        checks.append(f"search, opening to first results at 1,000 = {row.search.first_results_bytes / 1024:,.0f} KB"
+                      " (target ≤ 250 KB)")
+        checks.append(f"search, keystroke to results at 1,000 = {row.search.later_query_ms:,.0f} ms"
+                      f" (first query, Pagefind loading: {row.search.first_query_ms:,.0f} ms; target ≤ 300 ms)")
     return checks
 
 

@@ -20,19 +20,14 @@ Other scripts call :func:`measure` and :func:`measure_index_build` directly.
 from __future__ import annotations
 
 import argparse
-import functools
-import gzip
-import http.server
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,23 +35,16 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
+from site_harness import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from synthetic_archive import write_archive  # noqa: E402
 
 from essay_archive import search_index  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 #: Words a reader of essay 586 remembers; every synthetic essay is made of its paragraphs.
 DEFAULT_QUERIES = ("短波ラジオ", "クルスク州", "外貨", "弾よけ", "ウクライナ戦争")
 #: Requests that belong to search: the UI files and everything Pagefind fetches.
 SEARCH_PATHS = ("/pagefind/", "/assets/javascripts/search.js", "/assets/stylesheets/search.css",
                 "/search/search_index.json", "/assets/javascripts/lunr/", "/assets/javascripts/workers/")
-#: The published site lives under a subpath; the bench serves it the same way.
-MOUNT = "archive"
-
 _SETTLED = "['results', 'none'].includes(document.querySelector('[data-essay-search]').dataset.state)"
 _TIME_QUERY = """(query) => new Promise((resolve, reject) => {
   const box = document.querySelector("[data-essay-search]");
@@ -80,73 +68,8 @@ _TIME_QUERY = """(query) => new Promise((resolve, reject) => {
 })"""
 
 
-@dataclass
-class Transfer:
-    """One response the loopback server sent."""
-
-    path: str
-    header_bytes: int
-    body_bytes: int
-    gzip_bytes: int
-
-
-@dataclass
-class Traffic:
-    """Every response since the last :meth:`clear`, recorded by the loopback server."""
-
-    transfers: list[Transfer] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def clear(self) -> None:
-        """Forget what was sent so far."""
-        with self.lock:
-            self.transfers.clear()
-
-    def snapshot(self) -> list[Transfer]:
-        """What was sent so far."""
-        with self.lock:
-            return list(self.transfers)
-
-
 def _is_search(path: str) -> bool:
     return any(part in path for part in SEARCH_PATHS)
-
-
-class _CountingHandler(http.server.SimpleHTTPRequestHandler):
-    traffic: Traffic
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-    def end_headers(self) -> None:
-        self._header_bytes = sum(len(chunk) for chunk in getattr(self, "_headers_buffer", [])) + 2
-        super().end_headers()
-
-    def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
-        body = source.read()
-        outputfile.write(body)
-        # Pagefind's index files are gzip already; a static host would not compress them again.
-        compressed = body if body[:2] == b"\x1f\x8b" else gzip.compress(body, 6)
-        with self.traffic.lock:
-            self.traffic.transfers.append(
-                Transfer(self.path, self._header_bytes, len(body), min(len(body), len(compressed))))
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[tuple[str, Traffic]]:
-    """Serve a built site over loopback under ``/archive/``; yields its URL and its traffic."""
-    traffic = Traffic()
-    with tempfile.TemporaryDirectory() as mount:
-        (Path(mount) / MOUNT).symlink_to(site.resolve(), target_is_directory=True)
-        handler = type("Handler", (_CountingHandler,), {"traffic": traffic})
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=mount))
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/{MOUNT}/", traffic
-        finally:
-            server.shutdown()
-            server.server_close()
 
 
 @dataclass

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import site_harness
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 #: The site is built as published (GitHub Pages subpath) and served under that path.
 SITE_URL = "https://essay-archive.github.io/archive/"
 
@@ -72,13 +65,32 @@ def mkdocs_build(project: Path, site: Path | None = None, **env: str) -> subproc
     )
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site plus the fixture essays, built once for the whole session."""
-    project = make_project(tmp_path_factory.mktemp("project"))
+def build_project(root: Path, essays: dict[str, str] | None = None, **options: object) -> Path:
+    """Make a project in ``root`` (see make_project), build it; the build must pass. Returns the site."""
+    project = make_project(root, essays, **options)  # type: ignore[arg-type]
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
     return project / "site"
+
+
+@pytest.fixture(scope="session")
+def site_with(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``site_with("essays", "feed")``: the real site plus those fixture sets, built once a session."""
+    sites: dict[tuple[str, ...], Path] = {}
+
+    def get(*fixture_sets: str) -> Path:
+        if fixture_sets not in sites:
+            root = tmp_path_factory.mktemp("-".join(fixture_sets))
+            sites[fixture_sets] = build_project(root, fixture_sets=fixture_sets)
+        return sites[fixture_sets]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def built_site(site_with: Callable[..., Path]) -> Path:
+    """The real site plus the default fixture essays."""
+    return site_with("essays")
 
 
 @pytest.fixture()
@@ -92,23 +104,11 @@ def build(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     return run
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
 @pytest.fixture(scope="session")
-def site_server(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site_server(built_site: Path) -> Iterator[str]:
     """Serve the built site over loopback under its published subpath; yields its base URL."""
-    mount = tmp_path_factory.mktemp("www")
-    (mount / "archive").symlink_to(built_site, target_is_directory=True)
-    handler = functools.partial(_QuietHandler, directory=str(mount))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/archive/"
-    server.shutdown()
-    server.server_close()
+    with site_harness.serve(built_site) as (url, _traffic):
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +117,8 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=site_harness.CHROMIUM, args=site_harness.CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()

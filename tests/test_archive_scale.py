@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+import synthetic_archive
 
-from .conftest import REPO, mkdocs_build
+from .conftest import mkdocs_build
 
 ESSAYS = 1500
 #: The largest page a reader should download, whatever the size of the archive.
@@ -18,18 +18,10 @@ MAX_PAGE_BYTES = 300 * 1024
 ORIGIN = "http://site.invalid/"
 
 
-def _synthetic_archive() -> object:
-    spec = importlib.util.spec_from_file_location("synthetic_archive", REPO / "scripts" / "synthetic_archive.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site with 1,500 synthetic essays spread over 1960-2024, built once."""
-    project = _synthetic_archive().write_archive(tmp_path_factory.mktemp("large"), ESSAYS)
+    project = synthetic_archive.write_archive(tmp_path_factory.mktemp("large"), ESSAYS)
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
     return project / "site"

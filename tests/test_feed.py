@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
@@ -17,12 +18,9 @@ NS = {"atom": "http://www.w3.org/2005/Atom"}
 
 
 @pytest.fixture(scope="module")
-def feed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def feed_site(site_with: Callable[..., Path]) -> Path:
     """The real site, the default fixture essays and the feed's own (583: no summary, footnote, link)."""
-    project = make_project(tmp_path_factory.mktemp("feed"), fixture_sets=("essays", "feed"))
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+    return site_with("essays", "feed")
 
 
 @pytest.fixture(scope="module")

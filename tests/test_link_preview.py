@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -12,7 +13,7 @@ import pytest
 from essay_archive import link_preview
 from essay_archive.essay import Essay
 from essay_archive.schema import EssayDate
-from tests.conftest import SITE_URL, make_project, mkdocs_build
+from tests.conftest import SITE_URL
 
 SUMMARY_586 = (
     "北朝鮮はロシアの軍服を着せた兵士をウクライナ戦争の最前線に送った。射殺組を伴う派兵、威力偵察という“捨て駒”の役回り、"
@@ -60,11 +61,8 @@ def _head(path: Path) -> _Head:
 
 
 @pytest.fixture(scope="module")
-def preview_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = make_project(tmp_path_factory.mktemp("preview"), fixture_sets=("essays", "feed"))
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+def preview_site(site_with: Callable[..., Path]) -> Path:
+    return site_with("essays", "feed")
 
 
 def test_essay_586_preview(preview_site: Path) -> None:

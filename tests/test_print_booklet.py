@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import io
 import re
-import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import site_harness
 from pypdf import PdfReader
 
 from essay_archive import archive as essay_archive
@@ -21,7 +18,7 @@ from essay_archive import booklet as print_booklet
 from essay_archive.essay import Essay
 from essay_archive.schema import EssayDate
 
-from .conftest import REPO, SITE_URL, make_project, mkdocs_build
+from .conftest import REPO, SITE_URL, build_project
 
 #: The largest page the site may serve: a booklet of a 500-essay topic must be split below it.
 PAGE_LIMIT_BYTES = 300_000
@@ -103,12 +100,9 @@ def test_text_that_looks_like_an_attribute_is_left_alone() -> None:
 
 
 @pytest.fixture(scope="module")
-def print_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def print_site(site_with: Callable[..., Path]) -> Path:
     """The site with the print fixture essays (587 links to 586; 587 and 588 both have footnote 1)."""
-    project = make_project(tmp_path_factory.mktemp("print"), fixture_sets=("essays", "print-essays"))
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+    return site_with("essays", "print-essays")
 
 
 def booklet_page(site: Path, tag: str, part: str = "") -> str:
@@ -174,10 +168,7 @@ def long_topic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         .replace("tags: [北朝鮮, ロシア, ウクライナ戦争]", "tags: [ロシア]")
         for number in range(1, 61)
     }
-    project = make_project(tmp_path_factory.mktemp("long-topic"), essays, with_fixtures=False)
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+    return build_project(tmp_path_factory.mktemp("long-topic"), essays, with_fixtures=False)
 
 
 def test_long_booklet_is_a_cover_and_parts_each_under_the_page_limit(long_topic_site: Path) -> None:
@@ -203,27 +194,11 @@ def test_no_page_of_the_long_topic_site_goes_over_the_limit(long_topic_site: Pat
     assert sizes[biggest] < PAGE_LIMIT_BYTES, biggest
 
 
-@contextlib.contextmanager
-def serve(site: Path, mount: Path) -> Iterator[str]:
-    """Serve ``site`` over loopback under /archive/, as GitHub Pages would; yields its base URL."""
-    (mount / "archive").symlink_to(site, target_is_directory=True)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(mount))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/archive/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.mark.browser
 def test_split_booklet_cover_prints_the_whole_topic_in_one_job(
     browser: Any, long_topic_site: Path, tmp_path: Path
 ) -> None:
-    with serve(long_topic_site, tmp_path) as base:
+    with site_harness.serve(long_topic_site) as (base, _traffic):
         page = browser.new_page()
         page.goto(base + "tags/ロシア/print/")
         page.evaluate("""() => {

@@ -9,41 +9,25 @@ with essay 586 without holding its words: 590 has 短波放送, ラジオ, 外�
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import re
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+import search_bench
 
-from .conftest import REPO, make_project, mkdocs_build
+from .conftest import make_project, mkdocs_build
 
 ESSAYS = {584, 585, 586, 590, 591}
 SETTLED = "['results', 'none'].includes(document.querySelector('[data-essay-search]').dataset.state)"
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("search_bench", REPO / "scripts" / "search_bench.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Dataclasses look their module up by name while the module runs.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-search_bench = _bench()
 
 
 @pytest.fixture(scope="module")
-def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = make_project(tmp_path_factory.mktemp("search"), fixture_sets=("essays", "search-essays"))
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+def search_site(site_with: Callable[..., Path]) -> Path:
+    return site_with("essays", "search-essays")
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import search_bench
 
 from .conftest import REPO
-from .test_search import search_bench
 
 pytestmark = pytest.mark.browser
 

@@ -20,12 +20,9 @@ UNUSED = ["韓国", "日本政治", "安全保障", "人権", "経済", "教育"
 
 
 @pytest.fixture(scope="module")
-def tag_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tag_site(site_with: Callable[..., Path]) -> Path:
     """The real site with the default fixture essays and the tag-essays set."""
-    project = make_project(tmp_path_factory.mktemp("tags"), fixture_sets=("essays", "tag-essays"))
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+    return site_with("essays", "tag-essays")
 
 
 def read(site: Path, page: str) -> str:

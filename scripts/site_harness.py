@@ -1,0 +1,91 @@
+"""Serve a built site over loopback and drive Debian's Chromium: shared by tests and benchmarks.
+
+The site is served under ``/archive/``, as GitHub Pages serves a project site, so relative links
+are exercised the way readers meet them; the server records what it sends, for byte counts.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Debian's Chromium: Playwright's own browser download cannot be fetched here.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+#: The published site lives under a subpath; tests and benchmarks serve it the same way.
+MOUNT = "archive"
+
+
+@dataclass
+class Transfer:
+    """One response the loopback server sent."""
+
+    path: str
+    header_bytes: int
+    body_bytes: int
+    gzip_bytes: int
+
+
+@dataclass
+class Traffic:
+    """Every response since the last :meth:`clear`, recorded by the loopback server."""
+
+    transfers: list[Transfer] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def clear(self) -> None:
+        """Forget what was sent so far."""
+        with self.lock:
+            self.transfers.clear()
+
+    def snapshot(self) -> list[Transfer]:
+        """What was sent so far."""
+        with self.lock:
+            return list(self.transfers)
+
+
+class _CountingHandler(http.server.SimpleHTTPRequestHandler):
+    traffic: Traffic
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def end_headers(self) -> None:
+        self._header_bytes = sum(len(chunk) for chunk in getattr(self, "_headers_buffer", [])) + 2
+        super().end_headers()
+
+    def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
+        body = source.read()
+        outputfile.write(body)
+        # Pagefind's index files are gzip already; a static host would not compress them again.
+        compressed = body if body[:2] == b"\x1f\x8b" else gzip.compress(body, 6)
+        with self.traffic.lock:
+            self.traffic.transfers.append(
+                Transfer(self.path, self._header_bytes, len(body), min(len(body), len(compressed))))
+
+
+@contextmanager
+def serve(site: Path) -> Iterator[tuple[str, Traffic]]:
+    """Serve a built site over loopback under ``/archive/``; yields its URL and its traffic."""
+    traffic = Traffic()
+    with tempfile.TemporaryDirectory() as mount:
+        (Path(mount) / MOUNT).symlink_to(site.resolve(), target_is_directory=True)
+        handler = type("Handler", (_CountingHandler,), {"traffic": traffic})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=mount))
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/{MOUNT}/", traffic
+        finally:
+            server.shutdown()
+            server.server_close()
