@@ -53,6 +53,7 @@ def find_placeholders(text: str, first_line: int = 1) -> Problems:
             ))
 
 
+_ANGLE_BRACKETS = re.compile(r"[<>]")
 _DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?$")
 
 
@@ -162,6 +163,14 @@ def validate(
             yield Problem(line_of(key), bilingual(
                 f"{key} は空でない文字列で書いてください",
                 f"{key} must be non-empty text",
+            ))
+    for key in ("title", "author", "summary"):
+        value = data.get(key)
+        # Titles reach <title>, the header and feeds, some printed by the theme unescaped.
+        if isinstance(value, str) and _ANGLE_BRACKETS.search(value):
+            yield Problem(line_of(key), bilingual(
+                f"{key} に半角の「<」「>」は使えません。〈 〉や ＜ ＞ を使ってください",
+                f"{key} may not contain '<' or '>'; use 〈 〉 or ＜ ＞ instead",
             ))
     title = data.get("title")
     if _is_text(title) and re.search(r"[（(]\s*[0-9０-９]+\s*号\s*[）)]\s*$", title):

@@ -139,3 +139,15 @@ def test_a_bad_essay_stops_the_build_with_file_line_and_no_traceback(build: Call
     assert result.returncode != 0
     assert "essays/0587.md:2: number が 588 ですが、ファイル名は 0587.md です" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_essay_text_is_escaped_in_pages_and_listings(build: Callable[..., object]) -> None:
+    essay = ESSAY_586.read_text(encoding="utf-8").replace("number: 586", "number: 587").replace(
+        "title: 北朝鮮軍ウクライナ派兵", "title: '安全&安心 \"引用\"'")
+    result = build({"0587.md": essay})
+    assert result.returncode == 0, result.stderr
+    site = Path(result.args[-1])
+    escaped = "安全&amp;安心 &#34;引用&#34;"
+    assert f'<h1 class="essay-title">{escaped}</h1>' in read(site, "essays/587/index.html")
+    assert f'<span class="essay-entry__title">{escaped}</span>' in read(site, "essays/index.html")
+    assert f"{escaped}</span>" in read(site, "essays/586/index.html")  # the next-essay link

@@ -88,3 +88,10 @@ def test_summary_length_is_limited() -> None:
 def test_title_keeps_no_number_suffix() -> None:
     [(_, message)] = messages({**VALID, "title": "北朝鮮軍ウクライナ派兵（５８６号）"})
     assert "（…号）" in message
+
+
+@pytest.mark.parametrize("key", ["title", "author", "summary"])
+def test_angle_brackets_are_refused_in_text_fields(key: str) -> None:
+    [(line, message)] = messages({**VALID, key: "北朝鮮<script>"})
+    assert line == LINES[key]
+    assert message.startswith(f"{key} に半角の「<」「>」は使えません")
