@@ -85,7 +85,7 @@ def test_links_in_content_are_absolute(feed: ElementTree.Element) -> None:
 
 def test_a_day_date_and_a_summary_from_the_text(feed: ElementTree.Element) -> None:
     entry = _entry(feed, 583)
-    assert entry.findtext("atom:title", namespaces=NS) == '第583号 北方の港と"冬"の補給 & <氷>'
+    assert entry.findtext("atom:title", namespaces=NS) == '第583号 北方の港と"冬"の補給 & ＜氷＞'
     assert entry.findtext("atom:published", namespaces=NS) == "2024-09-15T00:00:00+09:00"
     summary = entry.findtext("atom:summary", namespaces=NS)
     assert summary.startswith("冬の港は凍り、")

@@ -95,10 +95,10 @@ def test_essay_586_json_ld(preview_site: Path) -> None:
 
 def test_markup_characters_in_a_title_stay_text(preview_site: Path) -> None:
     head = _head(preview_site / "essays" / "583" / "index.html")
-    title = '第583号 北方の港と"冬"の補給 & <氷>'
+    title = '第583号 北方の港と"冬"の補給 & ＜氷＞'
     assert head.values("og:title") == [title]
     assert json.loads(head.json_ld[0])["headline"] == title
-    assert "<氷>" not in head.json_ld[0]  # nothing in the JSON can close the script element
+    assert "&" not in head.json_ld[0]  # &, < and > are escaped: nothing in the JSON can close the script
     description = head.values("og:description")[0]
     assert description.startswith("冬の港は凍り、") and len(description) == 121
 
@@ -146,3 +146,14 @@ def test_plain_text_leaves_out_markup_and_footnotes() -> None:
 
 def test_published_time_is_the_first_of_the_month_in_japan() -> None:
     assert link_preview.published_time(_essay()).isoformat() == "2024-02-01T00:00:00+09:00"
+
+
+def test_json_ld_cannot_close_its_script_element() -> None:
+    # Titles with < > are refused by the schema; summaries from the body text can still hold them.
+    preview = link_preview.LinkPreview(
+        title="題", description="本文 </script><!-- & 続き", url="https://example.org/essays/1/",
+        published_time="2024-02-01T00:00:00+09:00", author="石館", tags=("北朝鮮",),
+    )
+    text = preview.json_ld()
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["description"] == "本文 </script><!-- & 続き"
