@@ -289,7 +289,8 @@ def test_phone_opens_search_from_the_header_button(chromium, served) -> None:  #
     item = page.locator(".md-search-result__item").first
     box = item.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Material animates the box open; once settled, nothing may stick out sideways.
+    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth", timeout=5000)
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.essay-search__excerpt')).fontSize)")
     assert size >= 15
     page.close()
