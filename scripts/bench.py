@@ -10,8 +10,8 @@ does. One Markdown table is printed, a row per N:
 
 - build wall time (median of --repeat builds, ``time.perf_counter``) and peak memory (the
   largest resident set of the build's processes, from ``os.wait4``);
-- the search index (``site/pagefind/``): its size, and the time Pagefind takes to build it
-  again on the built site;
+- the search index (``site/pagefind/``, with its shards ``pagefind-1/``… past 1,000 essays): its
+  size, and the time Pagefind takes to build it again on the built site;
 - the median essay page, and the largest page of the site, in bytes;
 - search in Chromium over loopback (``scripts/search_bench.py``): search bytes at page load,
   bytes from opening the search box to the first results, and milliseconds from keystroke to
@@ -152,7 +152,8 @@ def page_weights(site: Path) -> tuple[int, str]:
 def search_index(site: Path) -> tuple[str, str]:
     """Seconds to build the search index of the built site again (alone), and its size in KB."""
     seconds, _ = search_bench.measure_index_build(site, runs=1)
-    files = [path for path in (site / "pagefind").rglob("*") if path.is_file()]
+    # Every shard (pagefind/, pagefind-1/…): past 1,000 essays the index is split.
+    files = [path for folder in site.glob("pagefind*") for path in folder.rglob("*") if path.is_file()]
     size_kb = sum(path.stat().st_size for path in files) / 1024
     return f"{seconds:.2f}", f"{size_kb:,.0f} ({len(files):,} files)"
 

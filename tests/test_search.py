@@ -46,10 +46,10 @@ def chromium(browser: object) -> object:
 # --- The build ------------------------------------------------------------------------------
 
 
-def indexed_pages(site: Path) -> dict[str, dict]:
+def indexed_pages(site: Path, folder: str = "pagefind") -> dict[str, dict]:
     """What Pagefind stored for each page: its text and metadata (fragments are gzip JSON)."""
     pages = {}
-    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in (site / folder / "fragment").glob("*.pf_fragment"):
         data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
         pages[data["url"]] = data
     return pages
@@ -107,6 +107,8 @@ def test_header_keeps_materials_search_box_without_its_hooks(search_site: Path) 
     assert 'src="../../assets/javascripts/search.js"' not in html
     assert "search.css" not in html.split("<header", 1)[0]
     assert 'data-pagefind="../../pagefind/pagefind.js"' in header
+    # Up to 1,000 essays make one index: no shard to merge (test_search_shards.py has more).
+    assert "data-pagefind-shards" not in header
 
 
 # --- The search box, as a reader uses it ----------------------------------------------------

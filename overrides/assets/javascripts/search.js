@@ -27,6 +27,10 @@ const MESSAGES = {
 // The site may live under a subpath (GitHub Pages): result URLs start where the site starts.
 const pagefindUrl = new URL(box.dataset.pagefind, document.baseURI);
 const siteBase = new URL("..", pagefindUrl).pathname;
+// Past 1,000 essays the index is split (see search_index.py): pagefind/ holds the newest essays,
+// these folders the older ones. The build lists them in the header, so finding them costs nothing.
+const shardPaths = (box.dataset.pagefindShards || "").split(" ").filter(Boolean)
+  .map((path) => new URL(path, document.baseURI).pathname);
 
 let pagefind = null;
 function loadPagefind() {
@@ -35,6 +39,8 @@ function loadPagefind() {
     // index takes a few milliseconds on the main thread.
     await module.options({ baseUrl: siteBase, noWorker: true });
     await module.init();
+    // Merged shards answer every search with the primary index, results ordered by score.
+    await Promise.all(shardPaths.map((path) => module.mergeIndex(path, { baseUrl: siteBase })));
     return module;
   });
   return pagefind;

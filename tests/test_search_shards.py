@@ -1,0 +1,138 @@
+"""Search split into index shards: the search fixture site of five essays, two essays per shard.
+
+``ESSAY_SEARCH_SHARD_SIZE=2`` shards the search fixture site (essays 584, 585, 586, 590, 591) into
+``pagefind/`` (591, 590), ``pagefind-1/`` (586, 585) and ``pagefind-2/`` (584); the search box must
+merge them so that every query of test_search.py still finds its essay first.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import search_bench
+
+from essay_archive import search_index
+
+from .conftest import make_project, mkdocs_build
+from .test_search import QUERIES, SETTLED, indexed_pages, results, search
+
+SHARDS = {"pagefind": {591, 590}, "pagefind-1": {586, 585}, "pagefind-2": {584}}
+
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("shards"), fixture_sets=("essays", "search-essays"))
+    result = mkdocs_build(project, ESSAY_SEARCH_SHARD_SIZE="2")
+    # The build checks that the shards hold every essay between them.
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+@pytest.fixture(scope="module")
+def served(sharded_site: Path) -> Iterator[tuple[str, object]]:
+    with search_bench.serve(sharded_site) as (base, traffic):
+        yield base, traffic
+
+
+# --- The build ------------------------------------------------------------------------------
+
+
+def test_shard_size_comes_from_the_environment() -> None:
+    assert search_index.shard_size_from({}) == search_index.SHARD_SIZE == 1000
+    assert search_index.shard_size_from({"ESSAY_SEARCH_SHARD_SIZE": "250"}) == 250
+    for bad in ("0", "-3", "many"):
+        with pytest.raises(search_index.SearchIndexError, match="ESSAY_SEARCH_SHARD_SIZE"):
+            search_index.shard_size_from({"ESSAY_SEARCH_SHARD_SIZE": bad})
+
+
+def test_one_index_up_to_the_shard_size_then_one_folder_per_shard() -> None:
+    assert search_index.index_folders(0) == ["pagefind"]
+    assert search_index.index_folders(1000) == ["pagefind"]
+    assert search_index.index_folders(1001) == ["pagefind", "pagefind-1"]
+    assert search_index.index_folders(5000) == ["pagefind", "pagefind-1", "pagefind-2", "pagefind-3", "pagefind-4"]
+
+
+def test_newest_essays_go_to_the_first_shard(sharded_site: Path) -> None:
+    folders = sorted(path.name for path in sharded_site.glob("pagefind*"))
+    assert folders == sorted(SHARDS)
+    for folder, essays in SHARDS.items():
+        assert set(indexed_pages(sharded_site, folder)) == {f"/essays/{number}/" for number in essays}
+
+
+def test_pages_name_the_shards_to_merge(sharded_site: Path) -> None:
+    html = (sharded_site / "essays" / "586" / "index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind="../../pagefind/pagefind.js"' in html
+    assert 'data-pagefind-shards="../../pagefind-1/ ../../pagefind-2/"' in html
+    home = (sharded_site / "index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind-shards="pagefind-1/ pagefind-2/"' in home
+
+
+def test_fewer_essays_leave_no_stale_shard(sharded_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(sharded_site, site)
+    assert search_index.build_index(site, shard_size=3) == 5
+    assert sorted(path.name for path in site.glob("pagefind*")) == ["pagefind", "pagefind-1"]
+    assert search_index.build_index(site, shard_size=5) == 5
+    assert [path.name for path in site.glob("pagefind*")] == ["pagefind"]
+    assert len(indexed_pages(site)) == 5
+
+
+# --- The search box over merged shards ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, served) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    base, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(base + "essays/584/")
+    page.keyboard.press("/")
+    page.wait_for_function("document.querySelector('[data-essay-search]').dataset.ready === '1'")
+    yield page
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "first", "absent"), QUERIES, ids=[query for query, _, _ in QUERIES])
+def test_query_finds_its_essay_first_across_shards(search_page, query: str, first: int, absent: set[int]) -> None:  # type: ignore[no-untyped-def]
+    found = search(search_page, query)
+    assert found, f"{query}: nothing found"
+    assert found[0] == f"/archive/essays/{first}/", f"{query}: {found}"
+    assert not {f"/archive/essays/{number}/" for number in absent} & set(found), f"{query}: {found}"
+
+
+@pytest.mark.browser
+def test_results_come_from_every_shard(search_page) -> None:  # type: ignore[no-untyped-def]
+    # ロシア is in 586 (pagefind-1), 590 (pagefind) and 584 (pagefind-2).
+    assert sorted(search(search_page, "ロシア")) == [f"/archive/essays/{number}/" for number in (584, 586, 590)]
+
+
+@pytest.mark.browser
+def test_query_with_no_answer_says_so_across_shards(search_page) -> None:  # type: ignore[no-untyped-def]
+    assert search(search_page, "宇宙人") == []
+    assert search_page.inner_text(".md-search-result__meta") == "「宇宙人」は見つかりませんでした"
+
+
+@pytest.mark.browser
+def test_shards_load_only_when_search_opens(browser, served) -> None:  # type: ignore[no-untyped-def]
+    base, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(base + "essays/586/", wait_until="networkidle")
+    assert not [url for url in requested if "/pagefind" in url]
+    page.keyboard.press("/")
+    page.keyboard.insert_text("外貨")
+    page.wait_for_function(SETTLED)
+    assert results(page) == ["/archive/essays/586/"]
+    for folder in SHARDS:
+        assert any(f"/archive/{folder}/pagefind-entry.json" in url for url in requested), folder
+    # The merged shards reuse the first index's WebAssembly instead of fetching their own.
+    assert not [url for url in requested if "/pagefind-" in url and "wasm" in url]
+    page.close()
