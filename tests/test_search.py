@@ -8,6 +8,7 @@ with essay 586 without holding its words: 590 has 短波放送, ラジオ, 外�
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import re
@@ -125,10 +126,10 @@ def search(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
     return results(page)
 
 
-@pytest.fixture(scope="module")
-def search_page(chromium, served) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    base, _ = served
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+@contextlib.contextmanager
+def opened_search(browser, base: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """An essay page with the search box open and ready; afterwards, no error may have been logged."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -138,6 +139,12 @@ def search_page(chromium, served) -> Iterator[object]:  # type: ignore[no-untype
     yield page
     assert errors == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def search_page(chromium, served) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    with opened_search(chromium, served[0]) as page:
+        yield page
 
 
 #: query, the essay that must come first, essays that do not hold the query and must not appear.

@@ -17,7 +17,7 @@ import search_bench
 from essay_archive import search_index
 
 from .conftest import make_project, mkdocs_build
-from .test_search import QUERIES, SETTLED, indexed_pages, results, search
+from .test_search import QUERIES, SETTLED, indexed_pages, opened_search, results, search
 
 SHARDS = {"pagefind": {591, 590}, "pagefind-1": {586, 585}, "pagefind-2": {584}}
 
@@ -85,17 +85,8 @@ def test_fewer_essays_leave_no_stale_shard(sharded_site: Path, tmp_path: Path) -
 
 @pytest.fixture(scope="module")
 def search_page(browser, served) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    base, _ = served
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(base + "essays/584/")
-    page.keyboard.press("/")
-    page.wait_for_function("document.querySelector('[data-essay-search]').dataset.ready === '1'")
-    yield page
-    assert errors == []
-    page.close()
+    with opened_search(browser, served[0]) as page:
+        yield page
 
 
 @pytest.mark.browser
