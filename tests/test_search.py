@@ -181,7 +181,12 @@ QUERIES = [
 @pytest.mark.browser
 @pytest.mark.parametrize(("query", "first", "absent"), QUERIES, ids=[query for query, _, _ in QUERIES])
 def test_query_finds_its_essay_first(search_page, query: str, first: int, absent: set[int]) -> None:  # type: ignore[no-untyped-def]
-    found = search(search_page, query)
+    assert_ranks_first(search_page, query, first, absent)
+
+
+def assert_ranks_first(page, query: str, first: int, absent: set[int]) -> None:  # type: ignore[no-untyped-def]
+    """``first`` is the top result for ``query``, and no essay of ``absent`` appears at all."""
+    found = search(page, query)
     assert found, f"{query}: nothing found"
     assert found[0] == f"/archive/essays/{first}/", f"{query}: {found}"
     assert not {f"/archive/essays/{number}/" for number in absent} & set(found), f"{query}: {found}"

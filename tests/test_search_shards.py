@@ -17,7 +17,7 @@ import search_bench
 from essay_archive import search_index
 
 from .conftest import make_project, mkdocs_build
-from .test_search import QUERIES, SETTLED, indexed_pages, opened_search, results, search
+from .test_search import QUERIES, SETTLED, assert_ranks_first, indexed_pages, opened_search, results, search
 
 SHARDS = {"pagefind": {591, 590}, "pagefind-1": {586, 585}, "pagefind-2": {584}}
 
@@ -92,10 +92,7 @@ def search_page(browser, served) -> Iterator[object]:  # type: ignore[no-untyped
 @pytest.mark.browser
 @pytest.mark.parametrize(("query", "first", "absent"), QUERIES, ids=[query for query, _, _ in QUERIES])
 def test_query_finds_its_essay_first_across_shards(search_page, query: str, first: int, absent: set[int]) -> None:  # type: ignore[no-untyped-def]
-    found = search(search_page, query)
-    assert found, f"{query}: nothing found"
-    assert found[0] == f"/archive/essays/{first}/", f"{query}: {found}"
-    assert not {f"/archive/essays/{number}/" for number in absent} & set(found), f"{query}: {found}"
+    assert_ranks_first(search_page, query, first, absent)
 
 
 @pytest.mark.browser
