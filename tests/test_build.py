@@ -151,3 +151,13 @@ def test_essay_text_is_escaped_in_pages_and_listings(build: Callable[..., object
     assert f'<h1 class="essay-title">{escaped}</h1>' in read(site, "essays/587/index.html")
     assert f'<span class="essay-entry__title">{escaped}</span>' in read(site, "essays/index.html")
     assert f"{escaped}</span>" in read(site, "essays/586/index.html")  # the next-essay link
+
+
+def test_listing_pages_load_their_own_stylesheet_and_essays_do_not(built_site: Path) -> None:
+    def sheets(page: str) -> set[str]:
+        return set(re.findall(r'<link rel="stylesheet" href="[^"]*stylesheets/([\w-]+\.css)"', read(built_site, page)))
+
+    assert "tags.css" in sheets("tags/index.html") and "tags.css" in sheets("tags/北朝鮮/index.html")
+    assert "archive-years.css" in sheets("essays/index.html")
+    assert "archive-years.css" in sheets("essays/year/2024/index.html")
+    assert not {"tags.css", "archive-years.css"} & sheets("essays/586/index.html")
