@@ -47,6 +47,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 
 import search_bench  # noqa: E402
+import site_harness  # noqa: E402
 import synthetic_archive  # noqa: E402
 
 #: Search measured in Chromium per size: fresh browser contexts, medians reported.
@@ -105,12 +106,6 @@ class Row:
         ]
 
 
-def _environment(**extra: str) -> dict[str, str]:
-    # Without SITE_URL the published site_url applies, as in `make build`.
-    environment = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
-    return environment | {"NO_MKDOCS_2_WARNING": "1", **extra}
-
-
 def timed_run(command: list[str], log: Path, env: Mapping[str, str]) -> tuple[int, float, float]:
     """Run ``command``; return its exit status, wall seconds and peak resident set in MB.
 
@@ -129,9 +124,9 @@ def timed_run(command: list[str], log: Path, env: Mapping[str, str]) -> tuple[in
 
 def build(project: Path, site: Path) -> tuple[float, float]:
     """Build ``project`` into ``site`` as ``make build`` does; return wall seconds and peak MB."""
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
     log = project / "build.log"
-    status, seconds, peak_mb = timed_run(command, log, _environment())
+    command = site_harness.build_command(project, site)
+    status, seconds, peak_mb = timed_run(command, log, site_harness.build_environment())
     if status != 0:
         raise RuntimeError(f"the build failed ({status}):\n{log.read_text(encoding='utf-8')}")
     return seconds, peak_mb
@@ -202,7 +197,7 @@ def preview(project: Path, size: int, saves: int) -> str:
     log = (project / "serve.log").open("w", encoding="utf-8")
     # A session of its own, so that stopping it stops the search indexer it may have started.
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                              env=_environment(SITE_URL=base), start_new_session=True)
+                              env=site_harness.build_environment(SITE_URL=base), start_new_session=True)
     page = f"{base}essays/{number}/"
     try:
         if _wait_for(page, lambda html: True, PATIENCE) is None:

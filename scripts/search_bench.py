@@ -20,7 +20,6 @@ Other scripts call :func:`measure` and :func:`measure_index_build` directly.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from site_harness import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+from site_harness import CHROMIUM, CHROMIUM_ARGS, build_command, build_environment, serve  # noqa: E402
 from synthetic_archive import write_archive  # noqa: E402
 
 from essay_archive import search_index  # noqa: E402
@@ -155,11 +154,8 @@ def measure_index_build(site: Path, *, runs: int = 3) -> tuple[float, int]:
 def build_site(project: Path) -> tuple[Path, float]:
     """``mkdocs build --strict`` of a project folder; returns the site and the seconds it took."""
     site = project / "site"
-    environment = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
-    environment["NO_MKDOCS_2_WARNING"] = "1"
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / "mkdocs.yml"),
-                    "-d", str(site)], check=True, env=environment)
+    subprocess.run([*build_command(project, site), "-q"], check=True, env=build_environment())
     return site, time.perf_counter() - start
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
+import os
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -24,6 +26,17 @@ CHROMIUM_ARGS = [
 ]
 #: The published site lives under a subpath; tests and benchmarks serve it the same way.
 MOUNT = "archive"
+
+
+def build_command(project: Path, site: Path) -> list[str]:
+    """``mkdocs build --strict`` of ``project`` into ``site``, as ``make build`` runs it."""
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+
+
+def build_environment(**extra: str) -> dict[str, str]:
+    """This environment as ``make build`` sees it: the published site_url (no SITE_URL), quiet theme."""
+    environment = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
+    return environment | {"NO_MKDOCS_2_WARNING": "1", **extra}
 
 
 @dataclass

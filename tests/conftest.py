@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -55,13 +53,9 @@ def make_project(
 
 def mkdocs_build(project: Path, site: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     """Run ``mkdocs build --strict`` exactly as ``make build`` does; never raises."""
-    site = site or project / "site"
-    # Without SITE_URL the published site_url applies, as on GitHub Pages.
-    environment = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
-    environment |= {"NO_MKDOCS_2_WARNING": "1", **env}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        capture_output=True, text=True, encoding="utf-8", env=environment, check=False,
+        site_harness.build_command(project, site or project / "site"),
+        capture_output=True, text=True, encoding="utf-8", env=site_harness.build_environment(**env), check=False,
     )
 
 
