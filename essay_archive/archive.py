@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +22,6 @@ class Archive:
     essays: list[Essay] = field(default_factory=list)
     #: problems by file, each file's in line order.
     problems: dict[Path, list[Problem]] = field(default_factory=dict)
-    _positions: dict[int, int] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -36,20 +36,20 @@ class Archive:
             lines.extend(problem.format(name) for problem in self.problems[path])
         return lines
 
+    @functools.cached_property
     def _position(self) -> dict[int, int]:
-        # Built once: every essay page asks for its neighbours, and list.index made that quadratic.
-        if len(self._positions) != len(self.essays):
-            self._positions = {essay.number: index for index, essay in enumerate(self.essays)}
-        return self._positions
+        # Built once, after load() has sorted the essays: every essay page asks for its
+        # neighbours, and list.index made that quadratic.
+        return {essay.number: index for index, essay in enumerate(self.essays)}
 
     def by_number(self, number: int) -> Essay | None:
         """The essay with that number, if any."""
-        index = self._position().get(number)
+        index = self._position.get(number)
         return None if index is None else self.essays[index]
 
     def neighbours(self, essay: Essay) -> tuple[Essay | None, Essay | None]:
         """The previous and next essays by number."""
-        index = self._position()[essay.number]
+        index = self._position[essay.number]
         previous = self.essays[index - 1] if index > 0 else None
         following = self.essays[index + 1] if index + 1 < len(self.essays) else None
         return previous, following
