@@ -1,7 +1,8 @@
-"""The essay archive: the essay model, its one schema, and the ``essay`` command."""
+"""The essay archive: essays as data, the site MkDocs builds from them, and the ``essay`` command.
 
-from pathlib import Path
-
-#: The repository root, for commands run from anywhere inside a checkout.
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ESSAYS_DIR = REPO_ROOT / "essays"
+- :mod:`essay_archive.content`: the essay model, its one schema, front matter, tags and markup rules.
+- :mod:`essay_archive.site`: what the MkDocs hooks build from the archive (listings, tags, print
+  booklets, feed, link previews, search index).
+- :mod:`essay_archive.importing`: turning an essay's old text into ``essays/NNNN.md``.
+- :mod:`essay_archive.commands`: ``essay check``, ``essay import`` and ``essay new``.
+"""

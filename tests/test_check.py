@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from essay_archive import cli, schema
+from essay_archive import cli
+from essay_archive.content import schema
 
 from .conftest import FIXTURES, REPO, make_project, mkdocs_build
 
@@ -199,7 +200,7 @@ def test_unusual_essays_build_and_keep_their_ruby(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("written", "number"), [("0123", 123), ("0587", 587), ("586", 586)])
 def test_numbers_copied_from_the_file_name_are_decimal(written: str, number: int) -> None:
-    from essay_archive import essay_file
+    from essay_archive.content import essay_file
 
     source = essay_file.split(f"---\nnumber: {written}\ndate: 2024-02-30\n---\n本文\n")
     assert source.problems == []

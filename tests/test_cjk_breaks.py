@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from essay_archive.cjk_breaks import join_wide_lines
+from essay_archive.content.cjk_breaks import join_wide_lines
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -22,7 +22,7 @@ def test_only_breaks_between_wide_characters_are_removed(text: str, expected: st
 
 def test_markdown_paragraphs_join_but_code_keeps_its_lines() -> None:
     html = markdown.markdown("第一行です。\n第二行です。\n\n    コード\n    二行目\n\n`文字\n列`",
-                             extensions=["essay_archive.cjk_breaks"])
+                             extensions=["essay_archive.content.cjk_breaks"])
     assert "<p>第一行です。第二行です。</p>" in html
     assert "コード\n二行目" in html
     assert "<code>文字\n列</code>" in html

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from essay_archive import atom_feed
+from essay_archive.site import atom_feed
 from tests.conftest import SITE_URL, make_project, mkdocs_build
 
 NS = {"atom": "http://www.w3.org/2005/Atom"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from essay_archive import essay_file
+from essay_archive.content import essay_file
 
 
 def test_valid_front_matter_reads_the_same_with_either_loader() -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from essay_archive import essay_file, tag_vocabulary, text_import
+from essay_archive.content import essay_file, tag_vocabulary
+from essay_archive.importing import text_import
 
 IMPORT_DIR = Path(__file__).resolve().parent / "import"
 VOCABULARY, _ = tag_vocabulary.load(IMPORT_DIR / "tags.yml")

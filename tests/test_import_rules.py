@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from essay_archive import essay_file, schema, text_import
-from essay_archive.schema import EssayDate
-from essay_archive.text_import import SourceError
+from essay_archive.content import essay_file, schema
+from essay_archive.content.schema import EssayDate
+from essay_archive.importing import text_import
+from essay_archive.importing.text_import import SourceError
 
 VOCABULARY = {"北朝鮮": "…", "ロシア": "…", "ウクライナ戦争": "…", "ラジオ": "…", "散歩": "…"}
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from essay_archive import essay_file, tag_vocabulary, text_import
+from essay_archive.content import essay_file, tag_vocabulary
+from essay_archive.importing import text_import
 
 from .conftest import REPO
 

@@ -10,9 +10,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from essay_archive import link_preview
-from essay_archive.essay import Essay
-from essay_archive.schema import EssayDate
+from essay_archive.content.essay import Essay
+from essay_archive.content.schema import EssayDate
+from essay_archive.site import link_preview
 from tests.conftest import SITE_URL
 
 SUMMARY_586 = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from essay_archive import markup_safety
+from essay_archive.content import markup_safety
 
 
 def found(body: str, first_line: int = 10) -> list[tuple[int, str]]:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from essay_archive import cli, essay_file, new_command, schema
+from essay_archive import cli
+from essay_archive.commands import new as new_command
+from essay_archive.content import essay_file, schema
 
 from .conftest import FIXTURES, REPO
 

@@ -13,10 +13,10 @@ import pytest
 import site_harness
 from pypdf import PdfReader
 
-from essay_archive import archive as essay_archive
-from essay_archive import booklet as print_booklet
-from essay_archive.essay import Essay
-from essay_archive.schema import EssayDate
+from essay_archive.content.archive import read_archive
+from essay_archive.content.essay import Essay
+from essay_archive.content.schema import EssayDate
+from essay_archive.site import booklet as print_booklet
 
 from .conftest import REPO, SITE_URL, build_project
 
@@ -110,7 +110,7 @@ def booklet_page(site: Path, tag: str, part: str = "") -> str:
 
 
 def test_every_tag_has_a_booklet(print_site: Path) -> None:
-    vocabulary = essay_archive.load(REPO / "essays").vocabulary
+    vocabulary = read_archive(REPO / "essays").vocabulary
     for tag in vocabulary:
         assert (print_site / "tags" / tag / "print" / "index.html").is_file()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from essay_archive import schema
-from essay_archive.schema import EssayDate
+from essay_archive.content import schema
+from essay_archive.content.schema import EssayDate
 
 VOCABULARY = {"北朝鮮": "…", "ロシア": "…", "ウクライナ戦争": "…"}
 VALID = {"number": 586, "title": "北朝鮮軍ウクライナ派兵", "date": "2024-12", "author": "石館",

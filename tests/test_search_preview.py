@@ -10,8 +10,8 @@ from types import ModuleType, SimpleNamespace
 
 import pytest
 
-from essay_archive import search_index
-from essay_archive.search_index import BackgroundIndexer
+from essay_archive.site import search_index
+from essay_archive.site.search_index import BackgroundIndexer
 
 from .conftest import REPO
 

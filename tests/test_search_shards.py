@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import search_bench
 
-from essay_archive import search_index
+from essay_archive.site import search_index
 
 from .conftest import make_project, mkdocs_build
 from .test_search import QUERIES, SETTLED, assert_ranks_first, indexed_pages, opened_search, results, search

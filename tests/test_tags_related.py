@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from essay_archive.related import RelatedEssays, newness
+from essay_archive.site.related import RelatedEssays, newness
 
 from .test_tags_vocabulary import essay
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from essay_archive import cli, tag_vocabulary
-from essay_archive.essay import Essay
-from essay_archive.schema import EssayDate
-from essay_archive.tag_vocabulary import TagSummary
+from essay_archive import cli
+from essay_archive.content import tag_vocabulary
+from essay_archive.content.essay import Essay
+from essay_archive.content.schema import EssayDate
+from essay_archive.content.tag_vocabulary import TagSummary
 
 from .conftest import FIXTURES, REPO
 

@@ -8,15 +8,16 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 
-from essay_archive import archive as essay_archive
-from essay_archive import listings, site_archive
+from essay_archive.content.archive import read_archive
+from essay_archive.site import listings
+from essay_archive.site import mkdocs_state
 
 log = logging.getLogger("mkdocs.hooks.essay_files")
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    root = site_archive.repo_root(config)
-    archive = essay_archive.load(root / "essays")
+    root = mkdocs_state.repo_root(config)
+    archive = read_archive(root / "essays")
     if not archive.ok:
         for line in archive.problem_lines(root):
             log.error(line)
@@ -25,7 +26,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             "エッセイに直すべき点があります。上の一覧を見て直してください"
             " (some essays need fixing; see the list above)"
         )
-    site_archive.attach(config, archive)
+    mkdocs_state.attach(config, archive)
     for essay in archive.essays:
         file = File(
             essay.source_name,
@@ -37,7 +38,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         file.dest_uri = (
             f"{essay.url}index.html" if config.use_directory_urls else f"{essay.url[:-1]}.html"
         )
-        site_archive.mark(file, essay)
+        mkdocs_state.mark(file, essay)
         files.append(file)
     # Listing pages (the archive index and one page per year), each rendered by its own template.
     for source, content in listings.generated_pages(archive):

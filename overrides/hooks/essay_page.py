@@ -9,13 +9,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from essay_archive import listings, site_archive
+from essay_archive.site import listings
+from essay_archive.site import mkdocs_state
 
 NEWEST_ON_HOME = 10
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Any) -> str | None:
-    essay = site_archive.essay_of(page)
+    essay = mkdocs_state.essay_of(page)
     if essay is None:
         return None
     page.meta["template"] = "essay.html"
@@ -25,8 +26,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-    archive = site_archive.of(config)
-    essay = site_archive.essay_of(page)
+    archive = mkdocs_state.of(config)
+    essay = mkdocs_state.essay_of(page)
     if essay is not None:
         context["essay"] = essay
         if config.edit_uri:

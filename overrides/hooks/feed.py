@@ -9,8 +9,8 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from essay_archive import atom_feed
-from essay_archive import site_archive
+from essay_archive.site import atom_feed
+from essay_archive.site import mkdocs_state
 
 log = logging.getLogger("mkdocs.hooks.feed")
 
@@ -22,7 +22,7 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
         # Feed readers need absolute addresses; under --strict this warning stops the build.
         log.warning("site_url が未設定なので feed.xml を作れません (set site_url to build the Atom feed)")
         return env
-    archive = site_archive.of(config)
+    archive = mkdocs_state.of(config)
     rendered = {}
     for essay in archive.newest(atom_feed.FEED_ENTRIES):
         file = files.get_file_from_path(essay.source_name)

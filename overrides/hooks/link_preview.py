@@ -8,12 +8,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from essay_archive import link_preview
-from essay_archive import site_archive
+from essay_archive.site import link_preview
+from essay_archive.site import mkdocs_state
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-    essay = site_archive.essay_of(page)
+    essay = mkdocs_state.essay_of(page)
     if essay is None:
         return context
     # canonical_url is absolute when site_url is set; previews need an absolute address.

@@ -15,8 +15,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from essay_archive import booklet as print_booklet
-from essay_archive import site_archive
+from essay_archive.site import booklet as print_booklet
+from essay_archive.site import mkdocs_state
 
 TEMPLATE = "booklet.html"
 _ATTRIBUTE = "print_booklet_page"
@@ -32,7 +32,7 @@ class _BookletPage:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    archive = site_archive.of(config)
+    archive = mkdocs_state.of(config)
     for tag, description in archive.vocabulary.items():
         booklet = print_booklet.make_booklet(tag, description, archive.essays_with_tag(tag))
         essay_files = {essay.number: files.get_file_from_path(essay.source_name) for essay in booklet.essays}
@@ -49,7 +49,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-    essay = site_archive.essay_of(page)
+    essay = mkdocs_state.essay_of(page)
     if essay is not None:
         context["print_running_header"] = print_booklet.css_string(print_booklet.running_header(essay))
         return context

@@ -15,7 +15,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import Files
 
-from essay_archive import search_index, site_archive
+from essay_archive.site import search_index
+from essay_archive.site import mkdocs_state
 
 log = logging.getLogger("mkdocs.hooks.search_index")
 
@@ -49,7 +50,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
     # The header tells the search script which shards to merge, so opening search costs no
     # request to find them out; one index (up to SHARD_SIZE essays) means none to merge.
-    essays = len(site_archive.of(config).essays)
+    essays = len(mkdocs_state.of(config).essays)
     env.globals["essay_search_shards"] = search_index.index_folders(essays, _shard_size)[1:]
     return None
 
@@ -61,7 +62,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         # Previewing: the saved essay is served as soon as this returns; search catches up.
         _background.request(site_dir)
         return
-    essays = len(site_archive.of(config).essays)
+    essays = len(mkdocs_state.of(config).essays)
     try:
         indexed = _build_index(site_dir)
     except search_index.SearchIndexError as error:

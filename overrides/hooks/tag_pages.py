@@ -15,8 +15,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from essay_archive import site_archive, tag_vocabulary
-from essay_archive.related import RelatedEssays
+from essay_archive.site import mkdocs_state
+from essay_archive.content import tag_vocabulary
+from essay_archive.site.related import RelatedEssays
 
 #: The tag index, linked from the nav's タグ item.
 TAG_INDEX = "tags/index.md"
@@ -32,7 +33,7 @@ def _generated_page(template: str, title: str, description: str) -> str:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    archive = site_archive.of(config)
+    archive = mkdocs_state.of(config)
     tags = tag_vocabulary.summaries(archive.vocabulary, archive.essays)
     files.append(File.generated(config, TAG_INDEX, content=_generated_page(
         "tags.html", "タグ", "エッセイをタグ（話題）ごとにたどる")))
@@ -55,7 +56,7 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-    essay = site_archive.essay_of(page)
+    essay = mkdocs_state.essay_of(page)
     if essay is not None:
         context["related_essays"] = config[_RELATED_KEY].of(essay)
         return context

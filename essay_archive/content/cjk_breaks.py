@@ -48,5 +48,5 @@ class CjkBreaksExtension(Extension):
 
 
 def makeExtension(**kwargs: object) -> CjkBreaksExtension:  # noqa: N802 - Python-Markdown's API name
-    """Entry point for ``markdown_extensions: [essay_archive.cjk_breaks]``."""
+    """Entry point for ``markdown_extensions: [essay_archive.content.cjk_breaks]``."""
     return CjkBreaksExtension(**kwargs)

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .messages import Problem, bilingual
+from essay_archive.content.messages import Problem, bilingual
 
 FENCE = "---"
 

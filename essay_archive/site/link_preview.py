@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 
-from .essay import Essay
+from essay_archive.content.essay import Essay
 
 #: Link previews and feed readers show about this much text when an essay has no summary.
 DESCRIPTION_CHARACTERS = 120

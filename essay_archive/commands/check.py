@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import ESSAYS_DIR, REPO_ROOT
-from . import archive as essay_archive
+from essay_archive.content.archive import read_archive
 
 NAME = "check"
 HELP = "エッセイを検査する (check essays; all of essays/ by default)"
@@ -18,17 +17,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="検査するファイル (essay files to check; default: every essays/*.md)")
     parser.add_argument("--essays-dir", type=Path, default=None,
                         help="エッセイのフォルダ (the essays folder, holding tags.yml; default: the folder "
-                             "of the first PATH, or essays/ of this repository)")
+                             "of the first PATH, or essays/ of the archive around the current folder)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Print ``path:line: message`` for each problem; exit 1 if there was any."""
     paths = [path for path in args.paths if path.suffix == ".md"] if args.paths else None
     # Numbers are compared, and tags looked up, within the folder the checked essays live in.
-    essays_dir: Path = args.essays_dir or (paths[0].parent if paths else ESSAYS_DIR)
-    archive = essay_archive.load(essays_dir, paths)
-    root = REPO_ROOT if essays_dir.resolve().is_relative_to(REPO_ROOT) else Path.cwd()
-    lines = archive.problem_lines(root)
+    essays_dir: Path = args.essays_dir or paths[0].parent  # type: ignore[index]
+    archive = read_archive(essays_dir, paths)
+    lines = archive.problem_lines(args.root or Path.cwd())
     for line in lines:
         print(line)
     if lines:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive
-from .essay import Essay
+from essay_archive.content.archive import Archive
+from essay_archive.content.essay import Essay
 
 _CONFIG_KEY = "essay_archive"
 _FILE_ATTRIBUTE = "essay"

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .schema import EssayDate
+from essay_archive.content.schema import EssayDate
 
 #: Japanese readers take in about 500 characters a minute.
 CHARACTERS_PER_MINUTE = 500

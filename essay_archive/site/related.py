@@ -7,7 +7,7 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from .essay import Essay
+from essay_archive.content.essay import Essay
 
 #: How many related essays an essay page lists.
 RELATED_COUNT = 5

@@ -41,9 +41,9 @@ from typing import Any
 
 import yaml
 
-from . import schema
-from .messages import Problem, bilingual
-from .schema import EssayDate
+from essay_archive.content import schema
+from essay_archive.content.messages import Problem, bilingual
+from essay_archive.content.schema import EssayDate
 
 #: A hard return after one of these ends the paragraph (full-width forms, then ASCII ones).
 SENTENCE_END = frozenset("。！？」』）”．" + ".!?)\"")

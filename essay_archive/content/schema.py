@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .messages import Problem, Problems, bilingual
+from essay_archive.content.messages import Problem, Problems, bilingual
 
 REQUIRED_KEYS: tuple[str, ...] = ("number", "title", "date", "author", "tags")
 OPTIONAL_KEYS: tuple[str, ...] = ("summary",)

@@ -18,7 +18,7 @@ import html
 import re
 from collections.abc import Iterator
 
-from .messages import Problem, Problems, bilingual
+from essay_archive.content.messages import Problem, Problems, bilingual
 
 #: Raw HTML an essay may use: readings (ruby), line breaks and small typographic marks.
 ALLOWED_TAGS: frozenset[str] = frozenset({"ruby", "rt", "rp", "br", "sup", "sub", "small", "mark"})

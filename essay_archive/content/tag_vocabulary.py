@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from .essay import Essay
-from .messages import Problem, Problems, bilingual
+from essay_archive.content.essay import Essay
+from essay_archive.content.messages import Problem, Problems, bilingual
 
 VOCABULARY_FILE = "tags.yml"
 

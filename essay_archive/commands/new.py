@@ -7,11 +7,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from . import ESSAYS_DIR, schema
-from . import archive as essay_archive
-from .import_command import shown
-from .messages import bilingual
-from .text_import import essay_file_name, essay_text, markdown_body
+from essay_archive.commands.import_essays import shown
+from essay_archive.content import schema
+from essay_archive.content.archive import essay_paths, read_archive
+from essay_archive.content.messages import bilingual
+from essay_archive.importing.text_import import essay_file_name, essay_text, markdown_body
 
 NAME = "new"
 HELP = "次の号のエッセイを作る (create the next essay with placeholders to fill in)"
@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="エッセイの題名（号数は付けない） (the essay's title, without its number)")
     parser.add_argument("--author",
                         help="著者（既定: 最新のエッセイの著者） (author; default: the newest essay's author)")
-    parser.add_argument("--essays-dir", type=Path, default=ESSAYS_DIR,
+    parser.add_argument("--essays-dir", type=Path, default=None,
                         help="エッセイのフォルダ (the essays folder)")
 
 
@@ -34,7 +34,7 @@ def today() -> dt.date:
 
 def highest_number(essays_dir: Path) -> int:
     """The highest essay number among the file names, valid essays or not (0 when there is none)."""
-    numbers = [int(match["number"]) for path in essay_archive.essay_paths(essays_dir)
+    numbers = [int(match["number"]) for path in essay_paths(essays_dir)
                if (match := schema.FILE_NAME.match(path.name))]
     return max(numbers, default=0)
 
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     author = args.author
     if author is None:
-        archive = essay_archive.load(essays_dir)
+        archive = read_archive(essays_dir)
         if not archive.essays:
             print(bilingual(
                 f"{shown(essays_dir)} に正しいエッセイがないので著者が分かりません。--author で指定してください",

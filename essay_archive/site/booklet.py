@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .essay import Essay
-from .tag_vocabulary import tag_url
+from essay_archive.content.essay import Essay
+from essay_archive.content.tag_vocabulary import tag_url
 
 #: Essay text per booklet page, estimated from the Markdown. Page chrome (about 40 KB) and the
 #: cover come on top; together they must stay under the 300 KB a page may weigh.

@@ -1,7 +1,7 @@
 """``essay import SOURCE… [-o PATH | -o -] [--force] [--dry-run] [--tags T1,T2]``.
 
 Turns text extracted from an essay's PDF or Word file into ``essays/NNNN.md`` (the rules are in
-:mod:`essay_archive.text_import`). A folder stands for every ``*.txt`` below it. At the end a
+:mod:`essay_archive.importing.text_import`). A folder stands for every ``*.txt`` below it. At the end a
 summary lists what was imported, what was skipped because the essay file exists, and what
 failed and why; the exit status is 1 if anything was skipped or failed.
 """
@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from . import ESSAYS_DIR, tag_vocabulary, text_import
-from .messages import bilingual
+from essay_archive.content import tag_vocabulary
+from essay_archive.content.messages import bilingual
+from essay_archive.importing import text_import
 
 NAME = "import"
 HELP = "PDF や Word から取り出したテキストをエッセイにする (turn text extracted from a PDF/Word file into an essay)"
@@ -50,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tags", metavar="T1,T2",
                         help="tags.yml のタグをカンマ区切りで指定する（既定: 本文に出てくるタグを提案） "
                              "(comma-separated tags from tags.yml; default: suggested from the text)")
-    parser.add_argument("--essays-dir", type=Path, default=ESSAYS_DIR,
+    parser.add_argument("--essays-dir", type=Path, default=None,
                         help="エッセイのフォルダ (the essays folder, holding tags.yml)")
 
 

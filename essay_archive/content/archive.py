@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import essay_file, markup_safety, schema, tag_vocabulary
-from .essay import Essay
-from .messages import Problem, bilingual
+from essay_archive.content import essay_file, markup_safety, schema, tag_vocabulary
+from essay_archive.content.essay import Essay
+from essay_archive.content.messages import Problem, bilingual
 
 
 @dataclass
@@ -191,7 +191,7 @@ def _duplicate_problems(claims: dict[int, list[tuple[Path, int]]]) -> dict[Path,
     return problems
 
 
-def load(essays_dir: Path, paths: Iterable[Path] | None = None) -> Archive:
+def read_archive(essays_dir: Path, paths: Iterable[Path] | None = None) -> Archive:
     """Read the vocabulary and every essay once; report numbers used by two files.
 
     With ``paths``, only those files are checked, but their numbers must still be unique

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .archive import Archive
-from .essay import Essay
+from essay_archive.content.archive import Archive
+from essay_archive.content.essay import Essay
 
 #: The archive index lists whole years, newest first, until at least this many essays are shown.
 NEWEST_ON_INDEX = 24
