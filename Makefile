@@ -8,16 +8,19 @@ export NO_MKDOCS_2_WARNING := 1
 # The local preview lives at the root, whatever site_url the published site has.
 SERVE_URL ?= http://127.0.0.1:8000/
 
-.PHONY: serve serve-full build test check lint system-deps bench clean
+.PHONY: serve serve-full build test test-slow check lint system-deps bench upgrade clean
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions with hashes: requirements/site.txt builds and deploys the site, requirements/test.txt
+# adds the test tools. The package itself is installed on top without dependencies, so nothing
+# outside the lock files is ever resolved. `make upgrade` refreshes both.
+$(VENV)/.installed: requirements/site.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/site.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.txt
 	touch $@
 
 # --dirty rebuilds only the pages whose source changed, plus the generated listings: a saved
@@ -43,14 +46,30 @@ system-deps:
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check essay_archive overrides/hooks scripts tests
 
+# Every test but the slow ones (benchmarks, scale builds), in parallel: one test file per worker, so
+# each worker builds only the sites its files need.
 test: $(VENV)/.installed-test system-deps
 	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 	$(BIN)/ruff check essay_archive overrides/hooks scripts tests
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow" -n auto --dist loadfile
+
+# Benchmarks at small sizes and the scale builds; CI runs them as a separate step after `make test`.
+test-slow: $(VENV)/.installed-test system-deps
+	$(BIN)/python -m pytest -m slow -n auto --dist loadfile
 
 # Build times, memory, page weight, search and preview at 200, 1,000 and 5,000 synthetic essays.
 bench: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench.py
+
+# Refresh the lock files to the newest versions pyproject.toml allows; review the diff, run
+# `make test`, commit. (Dependabot proposes the same refresh weekly, see .github/dependabot.yml.)
+upgrade: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --upgrade --universal --python-version 3.11 --generate-hashes \
+		--quiet -o requirements/site.txt
+	$(BIN)/uv pip compile pyproject.toml --extra test --upgrade --universal --python-version 3.11 \
+		--generate-hashes --quiet -o requirements/test.txt
+	rm -f $(VENV)/.installed $(VENV)/.installed-test
 
 clean:
 	rm -rf site .pytest_cache

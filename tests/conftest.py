@@ -17,12 +17,18 @@ SITE_URL = "https://essay-archive.github.io/archive/"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--regenerate-golden``: rewrite golden files (tests/import/) from the current output."""
+    """``--regenerate-golden``: rewrite every golden file from the current output."""
     parser.addoption(
         "--regenerate-golden", action="store_true", default=False,
         help="rewrite the expected golden files from the current output instead of comparing "
              "(review the diff before committing)",
     )
+
+
+@pytest.fixture()
+def regenerate_golden(request: pytest.FixtureRequest) -> bool:
+    """True under ``--regenerate-golden``: the one switch for every golden file in the suite."""
+    return bool(request.config.getoption("--regenerate-golden"))
 
 
 def make_project(

@@ -18,6 +18,9 @@ MAX_PAGE_BYTES = 300 * 1024
 ORIGIN = "http://site.invalid/"
 
 
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site with 1,500 synthetic essays spread over 1960-2024, built once."""

@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import bench
+import pytest
 
 from .conftest import REPO
 
 
+@pytest.mark.slow
 def test_benchmark_prints_one_table_with_every_column_at_20_essays() -> None:
     result = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "bench.py"), "--sizes", "20", "--quick"],

@@ -72,11 +72,11 @@ def assert_nothing_lost_or_invented(lines: list[str], body: str) -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_golden(case: str, request: pytest.FixtureRequest) -> None:
+def test_golden(case: str, regenerate_golden: bool) -> None:
     raw = (IMPORT_DIR / f"{case}.txt").read_bytes()
     suffix, actual = imported_or_refused(raw)
     expected = IMPORT_DIR / f"{case}{suffix}"
-    if request.config.getoption("--regenerate-golden"):
+    if regenerate_golden:
         for stale in (IMPORT_DIR / f"{case}.md", IMPORT_DIR / f"{case}.err"):
             stale.unlink(missing_ok=True)
         expected.write_bytes(actual.encode("utf-8"))

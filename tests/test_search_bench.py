@@ -14,6 +14,7 @@ from .conftest import REPO
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.slow
 def test_bench_script_runs_on_a_tiny_synthetic_site() -> None:
     result = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "search_bench.py"), "--count", "6", "--runs", "1",
@@ -27,6 +28,7 @@ def test_bench_script_runs_on_a_tiny_synthetic_site() -> None:
     assert "短波ラジオ:" in printed
 
 
+@pytest.mark.slow
 def test_bench_figures_count_what_the_browser_fetched(tmp_path: Path, browser: object) -> None:
     project = search_bench.write_archive(tmp_path / "project", 4)
     site, _ = search_bench.build_site(project)

@@ -1,0 +1,196 @@
+"""``essay import SOURCE… [-o PATH | -o -] [--force] [--dry-run] [--tags T1,T2]``.
+
+Turns text extracted from an essay's PDF or Word file into ``essays/NNNN.md`` (the rules are in
+:mod:`essay_archive.importing.text_import`). A folder stands for every ``*.txt`` below it. At the end a
+summary lists what was imported, what was skipped because the essay file exists, and what
+failed and why; the exit status is 1 if anything was skipped or failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from essay_archive.content import tag_vocabulary
+from essay_archive.content.messages import bilingual
+from essay_archive.importing import text_import
+
+NAME = "import"
+HELP = "PDF や Word から取り出したテキストをエッセイにする (turn text extracted from a PDF/Word file into an essay)"
+STDOUT = "-"
+
+
+@dataclass
+class Outcome:
+    """What became of one source."""
+
+    source: Path
+    #: ``imported``, ``skipped`` or ``failed``.
+    status: str
+    detail: str
+    #: things to check in an imported essay.
+    warnings: list[str] = field(default_factory=list)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options."""
+    parser.add_argument("sources", nargs="+", type=Path, metavar="SOURCE",
+                        help="取り込むテキストファイルまたはフォルダ（フォルダは中の *.txt すべて） "
+                             "(text files, or folders meaning every *.txt below them)")
+    parser.add_argument("-o", "--output", metavar="PATH",
+                        help="書き込み先のファイルまたはフォルダ。- なら標準出力（既定: essays/NNNN.md） "
+                             "(file or folder to write to, '-' for standard output; default essays/NNNN.md)")
+    parser.add_argument("--force", action="store_true",
+                        help="既存のファイルを上書きする (overwrite an existing essay file)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="書き込まずに、書き込む内容と場所を表示する "
+                             "(print what would be written where; write nothing)")
+    parser.add_argument("--tags", metavar="T1,T2",
+                        help="tags.yml のタグをカンマ区切りで指定する（既定: 本文に出てくるタグを提案） "
+                             "(comma-separated tags from tags.yml; default: suggested from the text)")
+    parser.add_argument("--essays-dir", type=Path, default=None,
+                        help="エッセイのフォルダ (the essays folder, holding tags.yml)")
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it, as contributors typed it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def expand_sources(sources: list[Path]) -> list[Path]:
+    """Files as given, and folders replaced by the ``*.txt`` files below them, in name order."""
+    expanded: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            found = sorted(path for path in source.rglob("*") if path.is_file() and path.suffix.lower() == ".txt")
+            expanded.extend(found or [source])
+        else:
+            expanded.append(source)
+    return expanded
+
+
+def target_for(essay: text_import.ImportedEssay, output: str | None, essays_dir: Path) -> Path | None:
+    """Where an essay goes: ``essays/NNNN.md``, a file named by ``-o``, or ``None`` for standard output."""
+    if output == STDOUT:
+        return None
+    if output is None:
+        return essays_dir / essay.file_name
+    path = Path(output)
+    if path.is_dir() or output.endswith(("/", "\\")):
+        return path / essay.file_name
+    return path
+
+
+def import_one(
+    source: Path,
+    args: argparse.Namespace,
+    vocabulary: dict[str, str],
+    written: dict[Path, Path],
+    log: TextIO,
+) -> Outcome:
+    """Convert one source and write it (or print it); never raises for a bad source."""
+    name = shown(source)
+    if source.is_dir():
+        return Outcome(source, "failed", bilingual(
+            f"{name}: フォルダに .txt ファイルがありません", f"{name}: the folder holds no .txt file"))
+    try:
+        raw = source.read_bytes()
+    except OSError as error:
+        return Outcome(source, "failed", bilingual(
+            f"{name}: 読み込めません（{error.strerror or error}）", f"{name}: cannot be read ({error})"))
+    tags = text_import.parse_tags_option(args.tags) if args.tags is not None else None
+    try:
+        essay = text_import.convert(raw, vocabulary, tags)
+    except text_import.SourceError as error:
+        return Outcome(source, "failed", error.problem.format(name))
+    text = essay.markdown()
+    target = target_for(essay, args.output, args.essays_dir)
+    if target is None:
+        sys.stdout.write(text)
+        return Outcome(source, "imported", bilingual(f"{name} → 標準出力", f"{name} → standard output"),
+                       essay.warnings)
+    where = shown(target)
+    earlier = written.get(target.resolve())
+    if earlier is not None:
+        return Outcome(source, "failed", bilingual(
+            f"{name}: {where} には {shown(earlier)} を書き込んだばかりです。号数を確かめてください",
+            f"{name}: {where} was just written from {shown(earlier)}; check the numbers"))
+    if target.exists() and not args.force:
+        return Outcome(source, "skipped", bilingual(
+            f"{name}: {where} はすでにあります。上書きするには --force を付けてください",
+            f"{name}: {where} already exists; add --force to overwrite it"))
+    note = _tag_note(essay)
+    if args.dry_run:
+        print(bilingual(f"==> {where} に書き込む内容（--dry-run のため書き込みません）",
+                        f"would write {where}; nothing written because of --dry-run"), file=log)
+        sys.stdout.write(text)
+        return Outcome(source, "imported", bilingual(f"{name} → {where}（予定）{note[0]}",
+                                                     f"{name} → {where} (dry run){note[1]}"), essay.warnings)
+    try:
+        with target.open("wb" if args.force else "xb") as stream:
+            stream.write(text.encode("utf-8"))
+    except FileExistsError:
+        return Outcome(source, "skipped", bilingual(
+            f"{name}: {where} はすでにあります。上書きするには --force を付けてください",
+            f"{name}: {where} already exists; add --force to overwrite it"))
+    except OSError as error:
+        return Outcome(source, "failed", bilingual(
+            f"{name}: {where} に書き込めません（{error.strerror or error}）",
+            f"{name}: cannot write {where} ({error})"))
+    written[target.resolve()] = source
+    return Outcome(source, "imported", bilingual(f"{name} → {where}{note[0]}", f"{name} → {where}{note[1]}"),
+                   essay.warnings)
+
+
+def _tag_note(essay: text_import.ImportedEssay) -> tuple[str, str]:
+    if essay.tags:
+        return f"（タグ: {'、'.join(essay.tags)}）", f" (tags: {', '.join(essay.tags)})"
+    return ("（合うタグがありません。essays/tags.yml から選んで tags に書いてください）",
+            " (no tag fits; choose tags from essays/tags.yml and write them in 'tags')")
+
+
+_HEADINGS = {
+    "imported": ("取り込み", "imported"),
+    "skipped": ("見送り（既存）", "skipped, the essay exists"),
+    "failed": ("失敗", "failed"),
+}
+
+
+def print_summary(outcomes: list[Outcome], log: TextIO) -> None:
+    """Every source with what became of it, then the counts."""
+    print("取り込み結果 (import summary):", file=log)
+    for outcome in outcomes:
+        ja, en = _HEADINGS[outcome.status]
+        print(f"  {ja} ({en}): {outcome.detail}", file=log)
+        for warning in outcome.warnings:
+            print(f"    注意 (check): {warning}", file=log)
+    counts = {status: sum(1 for outcome in outcomes if outcome.status == status) for status in _HEADINGS}
+    print(bilingual(
+        f"取り込み {counts['imported']} 件、既存のため見送り {counts['skipped']} 件、失敗 {counts['failed']} 件",
+        f"{counts['imported']} imported, {counts['skipped']} skipped because the essay exists, "
+        f"{counts['failed']} failed",
+    ), file=log)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import every source; exit 1 if any was skipped or failed."""
+    # With -o - the essays go to standard output, so everything else goes to standard error.
+    log = sys.stderr if args.output == STDOUT else sys.stdout
+    sources = expand_sources(args.sources)
+    if args.output not in (None, STDOUT) and len(sources) > 1 and not Path(args.output).is_dir():
+        print(bilingual(
+            f"取り込むファイルが {len(sources)} 件あるので、-o には既存のフォルダか - を指定してください",
+            f"{len(sources)} sources: -o must be an existing folder or '-'",
+        ), file=sys.stderr)
+        return 2
+    vocabulary, _ = tag_vocabulary.load(args.essays_dir / tag_vocabulary.VOCABULARY_FILE)
+    written: dict[Path, Path] = {}
+    outcomes = [import_one(source, args, vocabulary, written, log) for source in sources]
+    print_summary(outcomes, log)
+    return 0 if all(outcome.status == "imported" for outcome in outcomes) else 1

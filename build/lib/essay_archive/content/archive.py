@@ -1,0 +1,225 @@
+"""The whole archive, read once: every essay file checked and, if valid, turned into an Essay."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from essay_archive.content import essay_file, markup_safety, schema, tag_vocabulary
+from essay_archive.content.essay import Essay
+from essay_archive.content.messages import Problem, bilingual
+
+
+@dataclass
+class Archive:
+    """Every essay in ``essays_dir``, newest (highest number) last, and what is wrong."""
+
+    essays_dir: Path
+    vocabulary: dict[str, str] = field(default_factory=dict)
+    essays: list[Essay] = field(default_factory=list)
+    #: problems by file, each file's in line order.
+    problems: dict[Path, list[Problem]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when no file has a problem."""
+        return not any(self.problems.values())
+
+    def problem_lines(self, root: Path) -> list[str]:
+        """Every problem as ``path:line: message``, paths relative to ``root``."""
+        lines = []
+        for path in sorted(self.problems):
+            name = _relative(path, root)
+            lines.extend(problem.format(name) for problem in self.problems[path])
+        return lines
+
+    @functools.cached_property
+    def _position(self) -> dict[int, int]:
+        # Built once, after load() has sorted the essays: every essay page asks for its
+        # neighbours, and list.index made that quadratic.
+        return {essay.number: index for index, essay in enumerate(self.essays)}
+
+    def by_number(self, number: int) -> Essay | None:
+        """The essay with that number, if any."""
+        index = self._position.get(number)
+        return None if index is None else self.essays[index]
+
+    def neighbours(self, essay: Essay) -> tuple[Essay | None, Essay | None]:
+        """The previous and next essays by number."""
+        index = self._position[essay.number]
+        previous = self.essays[index - 1] if index > 0 else None
+        following = self.essays[index + 1] if index + 1 < len(self.essays) else None
+        return previous, following
+
+    def newest(self, count: int) -> list[Essay]:
+        """The ``count`` newest essays, newest first."""
+        return self.essays[::-1][:count]
+
+    def essays_with_tag(self, tag: str) -> list[Essay]:
+        """The essays carrying ``tag``, oldest first."""
+        return [essay for essay in self.essays if tag in essay.tags]
+
+    def by_year(self) -> list[tuple[int, list[Essay]]]:
+        """Essays grouped by year, newest year first and newest essay first within it."""
+        years: dict[int, list[Essay]] = defaultdict(list)
+        for essay in reversed(self.essays):
+            years[essay.date.year].append(essay)
+        return sorted(years.items(), reverse=True)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def essay_paths(essays_dir: Path) -> list[Path]:
+    """The essay files of a folder: every ``*.md`` (misnamed ones too, so they get reported)."""
+    return sorted(essays_dir.glob("*.md"))
+
+
+def read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, list[Problem]]:
+    """Check one essay file; return the essay when it is valid, and its problems in line order."""
+    essay, problems, _ = _read_essay(path, vocabulary)
+    return essay, problems
+
+
+#: The number a file's front matter declares, and the line of its ``number:`` key.
+_Claim = tuple[int, int]
+
+
+def _read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, list[Problem], _Claim | None]:
+    """``read_essay``, also returning the number the file claims, for the uniqueness check."""
+    problems: list[Problem] = []
+    match = schema.FILE_NAME.match(path.name)
+    file_number = int(match["number"]) if match else None
+    if match is None:
+        problems.append(Problem(0, bilingual(
+            f"ファイル名「{path.name}」は番号4桁の「0586.md」の形にしてください",
+            f"name the file after its number with four digits, like 0586.md, not '{path.name}'",
+        )))
+    elif file_number is not None and path.name != schema.file_name(file_number):
+        problems.append(Problem(0, bilingual(
+            f"ファイル名「{path.name}」は「{schema.file_name(file_number)}」にしてください（番号は4桁で、足りない桁は0で埋めます）",
+            f"rename '{path.name}' to '{schema.file_name(file_number)}' (the number with four digits, zero-padded)",
+        )))
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None, problems + [Problem(0, bilingual(
+            f"ファイル「{path}」を読めません。名前と場所を確かめてください",
+            f"cannot read the file '{path}'; check its name and folder",
+        ))], None
+    text, problem = essay_file.decode(raw)
+    if text is None:
+        assert problem is not None
+        return None, problems + [problem], None
+    problems += schema.find_placeholders(text)
+    source = essay_file.split(text)
+    problems += source.problems
+    claim: _Claim | None = None
+    if not source.problems:
+        problems += schema.validate(
+            source.data,
+            source.key_lines,
+            file_number=file_number,
+            vocabulary=vocabulary,
+            fallback_line=source.front_end_line,
+        )
+        number = source.data.get("number")
+        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+            claim = (number, source.key_lines["number"])
+        if not source.body.strip():
+            problems.append(Problem(source.front_end_line, bilingual(
+                "本文がありません。--- の後にエッセイの本文を書いてください",
+                "the body is empty; write the essay after the closing '---'",
+            )))
+        problems += markup_safety.check(source.body, source.body_line)
+    problems.sort(key=lambda problem: problem.line)
+    if problems:
+        return None, problems, claim
+    data = source.data
+    essay = Essay(
+        path=path,
+        number=data["number"],
+        title=data["title"].strip(),
+        date=schema.EssayDate.parse(data["date"]),
+        author=data["author"].strip(),
+        tags=tuple(data["tags"]),
+        summary=(data.get("summary") or "").strip() or None,
+        body=source.body,
+    )
+    return essay, [], claim
+
+
+def _claimed_number(path: Path) -> _Claim | None:
+    """The number a file outside the checked ones declares, if it declares one clearly."""
+    try:
+        text, _ = essay_file.decode(path.read_bytes())
+    except OSError:
+        return None
+    source = essay_file.split(text) if text is not None else None
+    if source is None or source.problems:
+        return None
+    number = source.data.get("number")
+    if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+        return number, source.key_lines["number"]
+    return None
+
+
+def _duplicate_problems(claims: dict[int, list[tuple[Path, int]]]) -> dict[Path, list[Problem]]:
+    """A problem at the ``number:`` line of every file reusing a number, naming the file that keeps it.
+
+    The file named after the number keeps it (0586.md keeps 586); the others are told to change.
+    """
+    problems: dict[Path, list[Problem]] = defaultdict(list)
+    for number, owners in claims.items():
+        if len(owners) < 2:
+            continue
+        keeper = next((owner for owner in owners if owner[0].name == schema.file_name(number)), owners[0])
+        for path, line in owners:
+            if (path, line) == keeper:
+                continue
+            problems[path].append(Problem(line, bilingual(
+                f"第{number}号は {keeper[0].name} でも使われています。番号を確かめてください",
+                f"number {number} is also used by {keeper[0].name}; check the number",
+            )))
+    return problems
+
+
+def read_archive(essays_dir: Path, paths: Iterable[Path] | None = None) -> Archive:
+    """Read the vocabulary and every essay once; report numbers used by two files.
+
+    With ``paths``, only those files are checked, but their numbers must still be unique
+    among all the essays of ``essays_dir``.
+    """
+    vocabulary, vocabulary_problems = tag_vocabulary.load(essays_dir / tag_vocabulary.VOCABULARY_FILE)
+    archive = Archive(essays_dir=essays_dir, vocabulary=vocabulary)
+    if vocabulary_problems:
+        archive.problems[essays_dir / tag_vocabulary.VOCABULARY_FILE] = vocabulary_problems
+    checked = essay_paths(essays_dir) if paths is None else sorted(set(paths))
+    claims: dict[int, list[tuple[Path, int]]] = defaultdict(list)
+    results: list[tuple[Path, Essay | None, list[Problem]]] = []
+    for path in checked:
+        essay, problems, claim = _read_essay(path, vocabulary)
+        if claim is not None:
+            claims[claim[0]].append((path, claim[1]))
+        results.append((path, essay, problems))
+    if paths is not None:
+        seen = {path.resolve() for path in checked}
+        for path in essay_paths(essays_dir):
+            if path.resolve() not in seen and (claim := _claimed_number(path)) is not None:
+                claims[claim[0]].append((path, claim[1]))
+    duplicates = _duplicate_problems(claims)
+    for path, essay, problems in results:
+        problems = sorted(problems + duplicates.get(path, []), key=lambda problem: problem.line)
+        if problems:
+            archive.problems[path] = problems
+        elif essay is not None:
+            archive.essays.append(essay)
+    archive.essays.sort(key=lambda essay: essay.number)
+    return archive

@@ -1,0 +1,1 @@
+"""Turning an essay's old text (extracted from its newsletter) into ``essays/NNNN.md``."""
