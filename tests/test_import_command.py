@@ -175,3 +175,15 @@ def test_several_sources_need_a_folder_or_dash_for_o(essays: Path, tmp_path: Pat
 def test_import_and_new_are_listed_in_the_usage() -> None:
     assert "essay import SOURCE" in cli.__doc__ and 'essay new "題名"' in cli.__doc__
     assert {command.NAME for command in cli.COMMANDS} >= {"check", "import", "new"}
+
+
+def test_a_source_without_paragraph_signals_is_named_in_the_summary(
+    essays: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "flat.txt"
+    source.write_text("平らな文章（９０１号）\n２０２５年 １月 石館\n雨が降った。\n傘を差した。\n", encoding="utf-8")
+    assert essay("import", source, SEED, "--essays-dir", essays) == 0
+    out = capsys.readouterr().out
+    assert "段落は行の長さから推測しました" in out
+    assert "段落の手がかりがなく段落を推測したもの 1 件" in out and "1 source(s) had no paragraph signal" in out
+    assert "flat.txt" in out.split("段落を推測したもの")[-1]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from essay_archive.content import essay_file, tag_vocabulary
-from essay_archive.importing import text_import
+from essay_archive.importing import normalise, text_import
 
 IMPORT_DIR = Path(__file__).resolve().parent / "import"
 VOCABULARY, _ = tag_vocabulary.load(IMPORT_DIR / "tags.yml")
@@ -44,12 +44,18 @@ def source_lines(raw: bytes) -> list[str]:
 
 def assert_nothing_lost_or_invented(lines: list[str], body: str) -> None:
     """Each paragraph is a run of the source's stripped lines, in order, joined by nothing or a
-    space between two Latin letters; together they use every line after the header exactly once."""
+    space between two Latin letters; together they use every line after the header exactly once.
+    (Which lines form the header is tested by the golden files and tests/test_import_rules.py.)
+
+    The lines are compared as the importer reads them: normalised (radicals, vertical forms,
+    stretched spaces) and without page-number lines.
+    """
+    lines = [normalise.text(line) for line in lines]
+    body_start = text_import.find_header(lines).body_start
+    lines = text_import.drop_page_numbers(lines[body_start:])
     pieces = [line.strip() for line in lines if line.strip()]
     assert body.startswith("\n") and body.endswith("\n") and not body.endswith("\n\n")
     paragraphs = body[1:-1].split("\n\n")
-    header, pieces = pieces[:2], pieces[2:]
-    assert header, "the header lines exist"
     position = 0
     for paragraph in paragraphs:
         rest = paragraph

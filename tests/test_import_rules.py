@@ -253,3 +253,94 @@ def test_text_markdown_would_show_as_markup_is_pointed_out(paragraph: str, marku
 @pytest.mark.parametrize("paragraph", ["１．はじめに", "Shift_JIS で保存", "ー長音", "２０２４年", "※注", "― ダッシュ"])
 def test_ordinary_japanese_text_gets_no_markdown_warning(paragraph: str) -> None:
     assert text_import.markdown_warnings([paragraph]) == []
+
+
+# --- what a PDF extraction puts around the header, and texts without paragraph signals ---
+
+
+def test_page_number_and_masthead_before_the_title_are_skipped_and_reported() -> None:
+    lines = ["1", "", "エッセイ通信 ２０２４年１２月号", "", "題名（５８６号）", "",
+             "２０２４年 １２月 石館", "", "本文。 "]
+    block = text_import.find_header(lines)
+    assert block.header == text_import.Header(586, "題名", EssayDate(2024, 12), "石館")
+    assert block.body_start == 7
+    (note,) = block.notes
+    assert "3行目「エッセイ通信 ２０２４年１２月号」は題字（誌名）" in note
+
+
+def test_date_line_may_come_before_the_title_and_the_author_on_the_next_line() -> None:
+    lines = ["２０２４年１２月", "題名（５８６号）", "石館", "本文。"]
+    block = text_import.find_header(lines)
+    assert block.header == text_import.Header(586, "題名", EssayDate(2024, 12), "石館")
+    assert block.body_start == 3
+
+
+def test_a_masthead_title_line_gives_way_to_the_real_title() -> None:
+    lines = ["エッセイ通信 第５８６号", "北朝鮮軍ウクライナ派兵（５８６号）", "２０２４年 １２月 石館", "本文。"]
+    assert text_import.find_header(lines).header.title == "北朝鮮軍ウクライナ派兵"
+
+
+def test_a_masthead_is_never_taken_for_the_author() -> None:
+    with pytest.raises(SourceError) as caught:
+        text_import.find_header(["題名（５８６号）", "エッセイ通信 ２０２４年１２月号", "本文です。"])
+    message = caught.value.problem.message
+    assert caught.value.problem.line == 2 and "題字（誌名）のようで、著者名ではありません" in message
+
+
+def test_a_body_sentence_with_a_date_is_not_the_date_line() -> None:
+    with pytest.raises(SourceError, match="年月がありません"):
+        text_import.find_header(["題名（５８６号）", "２０２２年２月にロシアがウクライナに侵攻した。", "続き"])
+
+
+@pytest.mark.parametrize("line", ["3", "１２", "- 3 -", "－３－", "（3）", "3/12", "p.3", "3頁", " 12 "])
+def test_page_number_lines(line: str) -> None:
+    assert text_import.is_page_number(line)
+
+
+@pytest.mark.parametrize("line", ["１５００", "2024", "3人", "第3章", "3月"])
+def test_lines_that_are_not_page_numbers(line: str) -> None:
+    assert not text_import.is_page_number(line)
+
+
+def test_page_number_lines_vanish_from_the_body_but_not_a_cut_number() -> None:
+    assert text_import.drop_page_numbers(["途中で", "", "2", "", "続く。 "]) == ["途中で", "", "", "", "続く。 "]
+    assert text_import.drop_page_numbers(["値段は 1,0", "00", "円"]) == ["値段は 1,0", "00", "円"]
+
+
+def test_an_em_space_indent_starts_a_paragraph() -> None:
+    assert body_of("\u2003一つ目の", "段落", "\u2003二つ目") == ["一つ目の段落", "二つ目"]
+
+
+NO_SIGNAL = (
+    "題名（５号）\n２０２４年 １月 石館\n"
+    "北朝鮮軍がウクライナ戦争に参戦した。実際にどのような契約のもと派兵された\n"
+    "のか良く分からない。\n"
+    "さもないと北朝鮮から送っても使えないことになる。ロシアにとって北朝鮮から\n"
+    "輸入するものはほとんどない。ただ北朝鮮の弾薬は規格に合うものもあるよう。\n"
+    "小生は北朝鮮事情に詳しいわけではない。\n"
+)
+
+
+def test_a_text_without_paragraph_signals_is_guessed_from_line_lengths_and_says_so() -> None:
+    essay = text_import.convert(NO_SIGNAL.encode(), VOCABULARY)
+    assert essay.paragraphs_guessed
+    assert essay.paragraphs == (
+        "北朝鮮軍がウクライナ戦争に参戦した。実際にどのような契約のもと派兵されたのか良く分からない。",
+        "さもないと北朝鮮から送っても使えないことになる。ロシアにとって北朝鮮から輸入するものはほとんどない。"
+        "ただ北朝鮮の弾薬は規格に合うものもあるよう。小生は北朝鮮事情に詳しいわけではない。",
+    )
+    guessed, doubtful = essay.warnings[:2]
+    assert "段落は行の長さから推測しました" in guessed and "no paragraph signal" in guessed
+    assert "7行目「小生は北朝鮮事情に詳しいわけではない。」 (line 7)" in doubtful
+
+
+def test_a_text_with_paragraph_signals_is_not_flagged() -> None:
+    essay = text_import.convert("題名（５号）\n２０２４年 １月 石館\n一つ目。 \n二つ目。\n".encode(), VOCABULARY)
+    assert not essay.paragraphs_guessed and essay.warnings == []
+    assert essay.paragraphs == ("一つ目。", "二つ目。")
+
+
+def test_kangxi_radicals_and_vertical_forms_in_a_text_become_ordinary_characters() -> None:
+    essay = text_import.convert("題名（５号）\n２０２４年 １⽉ 石館\n⽉曜⽇に⺟と話した︒ \n".encode(), VOCABULARY)
+    assert essay.header.date == EssayDate(2024, 1)
+    assert essay.paragraphs == ("月曜日に母と話した。",)

@@ -33,6 +33,8 @@ class Outcome:
     detail: str
     #: things to check in an imported essay.
     warnings: list[str] = field(default_factory=list)
+    #: the source had no paragraph signal: its paragraphs were guessed.
+    guessed: bool = False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -113,8 +115,7 @@ def import_one(
     target = target_for(essay, args.output, args.essays_dir)
     if target is None:
         sys.stdout.write(text)
-        return Outcome(source, "imported", bilingual(f"{name} → 標準出力", f"{name} → standard output"),
-                       essay.warnings)
+        return _imported(source, bilingual(f"{name} → 標準出力", f"{name} → standard output"), essay)
     where = shown(target)
     earlier = written.get(target.resolve())
     if earlier is not None:
@@ -130,8 +131,8 @@ def import_one(
         print(bilingual(f"==> {where} に書き込む内容（--dry-run のため書き込みません）",
                         f"would write {where}; nothing written because of --dry-run"), file=log)
         sys.stdout.write(text)
-        return Outcome(source, "imported", bilingual(f"{name} → {where}（予定）{note[0]}",
-                                                     f"{name} → {where} (dry run){note[1]}"), essay.warnings)
+        return _imported(source, bilingual(f"{name} → {where}（予定）{note[0]}",
+                                           f"{name} → {where} (dry run){note[1]}"), essay)
     try:
         with target.open("wb" if args.force else "xb") as stream:
             stream.write(text.encode("utf-8"))
@@ -144,8 +145,11 @@ def import_one(
             f"{name}: {where} に書き込めません（{error.strerror or error}）",
             f"{name}: cannot write {where} ({error})"))
     written[target.resolve()] = source
-    return Outcome(source, "imported", bilingual(f"{name} → {where}{note[0]}", f"{name} → {where}{note[1]}"),
-                   essay.warnings)
+    return _imported(source, bilingual(f"{name} → {where}{note[0]}", f"{name} → {where}{note[1]}"), essay)
+
+
+def _imported(source: Path, detail: str, essay: text_import.ImportedEssay) -> Outcome:
+    return Outcome(source, "imported", detail, essay.warnings, essay.paragraphs_guessed)
 
 
 def _tag_note(essay: text_import.ImportedEssay) -> tuple[str, str]:
@@ -171,6 +175,14 @@ def print_summary(outcomes: list[Outcome], log: TextIO) -> None:
         for warning in outcome.warnings:
             print(f"    注意 (check): {warning}", file=log)
     counts = {status: sum(1 for outcome in outcomes if outcome.status == status) for status in _HEADINGS}
+    guessed = [outcome for outcome in outcomes if outcome.guessed]
+    if guessed:
+        names = "、".join(shown(outcome.source) for outcome in guessed)
+        print(bilingual(
+            f"段落の手がかりがなく段落を推測したもの {len(guessed)} 件: {names}。切れ目を原本と見比べてください",
+            f"{len(guessed)} source(s) had no paragraph signal and their paragraphs were guessed; "
+            "check the breaks against the originals",
+        ), file=log)
     print(bilingual(
         f"取り込み {counts['imported']} 件、既存のため見送り {counts['skipped']} 件、失敗 {counts['failed']} 件",
         f"{counts['imported']} imported, {counts['skipped']} skipped because the essay exists, "

@@ -12,8 +12,12 @@ The sources look like this (see ``tests/import/``)::
     <empty>
     たのか良く分からない。…
 
-Header: the first line that is not blank holds the title and the number; the next one the date
-and the author. Body, line by line:
+Header: among the first non-blank lines, the title line is the first that ends (or starts) with
+the number, and the date line the first other one with a date; the author is on the date line or
+on the line after it. Lines holding only a page number are dropped everywhere; a masthead
+(``エッセイ通信 ２０２４年１２月号``) is never taken for the title or the author. Every line is
+normalised first (:mod:`essay_archive.importing.normalise`: radicals, vertical forms, stretched
+spaces). Body, line by line:
 
 * an empty line is the blank printed after every line: it says nothing and is dropped (in a
   source that is not double-spaced like this, an empty line separates paragraphs instead);
@@ -23,17 +27,24 @@ and the author. Body, line by line:
 * a line ending in whitespace is a hard return. It ends the paragraph only after sentence-final
   punctuation (``。！？」』）”`` and their ASCII forms); after ``、`` or a particle the sentence
   goes on;
-* a line starting with an ideographic space (the Japanese paragraph indent) starts a paragraph;
+* a line starting with an ideographic space or an em space (the Japanese paragraph indent)
+  starts a paragraph;
 * lines of one paragraph are joined with nothing between them, except one space between two
   Latin letters (``Google`` / ``Books`` → ``Google Books``).
 
-Every non-whitespace character of the body is kept, in order; the only thing added is the
-space between Latin words.
+A text with none of these signals (no hard return after a sentence end, no blank or
+whitespace-only line between paragraphs, no indent) has lost its paragraphs in extraction. Then a
+line ending in sentence-final punctuation clearly short of the longest lines ends a paragraph,
+and the import says that the paragraphs were guessed and which breaks are doubtful.
+
+Every non-whitespace character of the body is kept, in order, except page-number lines; the only
+thing added is the space between Latin words.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +55,7 @@ import yaml
 from essay_archive.content import schema
 from essay_archive.content.messages import Problem, bilingual
 from essay_archive.content.schema import EssayDate
+from essay_archive.importing import normalise
 
 #: A hard return after one of these ends the paragraph (full-width forms, then ASCII ones).
 SENTENCE_END = frozenset("。！？」』）”．" + ".!?)\"")
@@ -51,6 +63,16 @@ SENTENCE_END = frozenset("。！？」』）”．" + ".!?)\"")
 MAX_SUGGESTED_TAGS = 4
 #: The Japanese paragraph indent.
 IDEOGRAPHIC_SPACE = "\u3000"
+#: What a paragraph indent is made of at a line start: the ideographic space and the em space.
+INDENTS = (IDEOGRAPHIC_SPACE, "\u2003")
+#: The title and date lines are looked for among this many non-blank lines at the start.
+HEADER_SEARCH_LINES = 12
+#: A line a contributor would call a line of body text is at most this long; a longer "line" is
+#: cut to this length in messages.
+QUOTE_LENGTH = 20
+#: In a text without paragraph signals, a line ending a sentence this many columns (half-width
+#: units) short of the usual line length ends a paragraph.
+SHORT_LINE_MARGIN = 2
 #: In the extracted layout nearly every line is followed by an empty one; in a source where
 #: fewer lines are, empty lines are the paragraph breaks of ordinary single-spaced text.
 DOUBLE_SPACED_SHARE = 0.8
@@ -96,6 +118,13 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
 #: inline emphasis, code, HTML, links, entities and escapes. The importer warns and changes nothing.
 _MARKDOWN_BLOCK = re.compile(r"^(?:#{1,6}(?:\s|$)|>|[-*+](?:\s|$)|[0-9]{1,9}[.)](?:\s|$)|\|)")
 _MARKDOWN_INLINE = re.compile(r"\*[^*\s][^*]*\*|(?<!\w)_[^_]+_(?!\w)|`|<[A-Za-z/!]|\[[^\]]*\]\(|&[A-Za-z#0-9]+;|\\")
+#: A line holding only a page number: ``3``, ``- 3 -``, ``（3）``, ``3/12``, ``p.3``, ``3頁``.
+_PAGE_NUMBER = re.compile(
+    r"^\s*[-‐－—–―(（]?\s*(?:[pPＰｐ]\.?\s*)?[0-9０-９]{1,3}(?:\s*[/／]\s*[0-9０-９]{1,3})?"
+    r"\s*(?:頁|ページ)?\s*[-‐－—–―)）]?\s*$"
+)
+#: Words of a newsletter's name: a line with one of these beside a number or a date is its masthead.
+_MASTHEAD = re.compile(r"通信|会報|新聞|だより|便り|ニュース|レター|[Nn]ews|[Ll]etter|[Jj]ournal|号$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 _HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
@@ -129,6 +158,13 @@ class ImportedEssay:
     tags: tuple[str, ...]
     #: the encoding the source was read in: ``utf-8``, ``utf-8-sig`` or ``cp932``.
     encoding: str
+    #: what the contributor should check beside the Markdown warnings: guessed paragraphs,
+    #: doubtful breaks, lines left out of the header.
+    notes: tuple[str, ...] = ()
+    #: true when the source gave no paragraph signal and the paragraphs were guessed.
+    paragraphs_guessed: bool = False
+    #: paragraphs the importer wrote as Markdown on purpose (photos), exempt from the warnings.
+    markup_paragraphs: frozenset[int] = frozenset()
 
     @property
     def file_name(self) -> str:
@@ -137,8 +173,8 @@ class ImportedEssay:
 
     @property
     def warnings(self) -> list[str]:
-        """What the contributor should look at: text Markdown would show as markup."""
-        return markdown_warnings(self.paragraphs)
+        """What the contributor should look at: the notes, then text Markdown would show as markup."""
+        return list(self.notes) + markdown_warnings(self.paragraphs, skip=self.markup_paragraphs)
 
     def body(self) -> str:
         """The Markdown body: a blank line, then paragraphs separated by one blank line."""
@@ -353,19 +389,145 @@ def parse_date_line(line: str, line_number: int) -> tuple[EssayDate, str]:
     return date, author
 
 
-def parse_header(lines: Sequence[str]) -> tuple[Header, int]:
-    """The header and the index of the first body line; the header is the first two non-blank lines."""
-    found = [index for index, line in enumerate(lines) if line.strip()][:2]
-    if not found:
+def quote(line: str) -> str:
+    """The start of a line as messages quote it: stripped, at most ``QUOTE_LENGTH`` characters."""
+    text = line.strip()
+    return text if len(text) <= QUOTE_LENGTH else text[:QUOTE_LENGTH] + "…"
+
+
+def is_page_number(line: str) -> bool:
+    """True for a line holding only a page number (``3``, ``- 3 -``, ``3/12``, ``p.3``)."""
+    return len(line) <= 40 and _PAGE_NUMBER.match(line) is not None
+
+
+def looks_like_masthead(text: str) -> bool:
+    """True when ``text`` reads as a newsletter's name (``エッセイ通信``, ``会報 号``) rather than a person."""
+    return _MASTHEAD.search(text.strip()) is not None
+
+
+def _title_of(line: str, line_number: int) -> tuple[int, str] | None:
+    try:
+        return parse_title_line(line, line_number)
+    except SourceError:
+        return None
+
+
+def _date_of(line: str, line_number: int) -> tuple[EssayDate, str] | None:
+    """The date and what else the line holds ('' when only the date): None without a date."""
+    if not (_ERA_DATE.search(line) or _WESTERN_DATE.search(line) or _NUMERIC_DATE.search(line)):
+        return None
+    try:
+        return parse_date_line(line, line_number)
+    except SourceError as error:
+        if "著者名がありません" in error.problem.message:
+            date, _ = parse_date_line(line + " _", line_number)
+            return date, ""
+        raise
+
+
+@dataclass(frozen=True)
+class HeaderBlock:
+    """The header found among a source's first lines, and what was left out of the body around it."""
+
+    header: Header
+    #: index of the first body line
+    body_start: int
+    #: notes on lines before ``body_start`` that are neither header nor page number (mastheads,
+    #: stray lines): they are not in the essay, and the contributor is told so.
+    notes: tuple[str, ...]
+
+
+def find_header(lines: Sequence[str]) -> HeaderBlock:
+    """The title, date and author among the first non-blank lines, wherever the extractor put them.
+
+    Page-number lines are skipped; a masthead line (a newsletter's name with a number or a date) is
+    never the title when another title line follows, and never gives the author.
+    """
+    candidates = [index for index, line in enumerate(lines) if line.strip() and not is_page_number(line)]
+    candidates = candidates[:HEADER_SEARCH_LINES]
+    if not candidates:
         raise _header_error(0, "ファイルが空です", "the file is empty")
-    title_index = found[0]
-    number, title = parse_title_line(lines[title_index], title_index + 1)
-    if len(found) < 2:
-        raise _header_error(title_index + 1, "題名の後に日付と著者の行がありません",
-                            "the title line is not followed by a date and author line")
-    date_index = found[1]
-    date, author = parse_date_line(lines[date_index], date_index + 1)
-    return Header(number=number, title=title, date=date, author=author), date_index + 1
+    titles = [(index, found) for index in candidates if (found := _title_of(lines[index], index + 1))]
+    plain_titles = [(index, found) for index, found in titles if not looks_like_masthead(found[1])]
+    if not titles:
+        parse_title_line(lines[candidates[0]], candidates[0] + 1)  # raises, naming the first line
+    title_index, (number, title) = (plain_titles or titles)[0]
+    used = {title_index}
+    mastheads: list[int] = []
+    date: EssayDate | None = None
+    author = ""
+    date_index = -1
+    after_title = [index for index in candidates if index > title_index]
+    before_title = [index for index in candidates if index < title_index]
+    for index in after_title + before_title:
+        found = _date_of(lines[index], index + 1)
+        if found is None:
+            continue
+        if found[1] and looks_like_masthead(found[1]):
+            mastheads.append(index)
+            continue
+        if found[1] and not _plausible_author(found[1]):
+            continue  # a sentence of the body that mentions a date
+        date, author = found
+        date_index = index
+        break
+    if date is None:
+        line_number = (after_title[0] if after_title else title_index) + 1
+        if mastheads:
+            raise _masthead_error(lines, mastheads[0])
+        if not after_title:
+            raise _header_error(title_index + 1, "題名の後に日付と著者の行がありません",
+                                "the title line is not followed by a date and author line")
+        raise _header_error(
+            line_number,
+            f"日付の行「{quote(lines[line_number - 1])}」に年月がありません。"
+            "題名の次の行に「２０２４年 １２月 著者」と書いてください",
+            "no date on the line after the title; write e.g. '２０２４年 １２月 author' there",
+        )
+    used.add(date_index)
+    if not author:
+        following = [index for index in candidates if index > date_index and index not in used]
+        name = lines[following[0]].strip() if following else ""
+        if following and _plausible_author(name) and _date_of(name, 0) is None:
+            author = " ".join(name.split())
+            used.add(following[0])
+        elif mastheads:
+            raise _masthead_error(lines, mastheads[0])
+        else:
+            parse_date_line(lines[date_index], date_index + 1)  # raises: no author
+    body_start = max(used) + 1
+    notes = []
+    for index in candidates:
+        if index < body_start and index not in used:
+            why = ("題字（誌名）の行", "the masthead line") if (
+                index in mastheads or looks_like_masthead(lines[index])) else ("見出しの外の行", "a stray line")
+            notes.append(bilingual(
+                f"{index + 1}行目「{quote(lines[index])}」は{why[0]}とみなし、取り込んでいません",
+                f"line {index + 1} was taken for {why[1]} and left out",
+            ))
+    return HeaderBlock(Header(number=number, title=title, date=date, author=author), body_start, tuple(notes))
+
+
+def _plausible_author(text: str) -> bool:
+    """A line that could be an author's name: short, not a sentence, not a masthead."""
+    return 0 < len(text) <= QUOTE_LENGTH and not any(mark in text for mark in "。、！？") and (
+        not looks_like_masthead(text))
+
+
+def _masthead_error(lines: Sequence[str], index: int) -> SourceError:
+    return _header_error(
+        index + 1,
+        f"「{quote(lines[index])}」は題字（誌名）のようで、著者名ではありません。"
+        "日付と著者名の行（例: ２０２４年 １２月 石館）を書いてください",
+        "this line looks like the newsletter's masthead, not a date and author; "
+        "add a date and author line (e.g. ２０２４年 １２月 石館)",
+    )
+
+
+def parse_header(lines: Sequence[str]) -> tuple[Header, int]:
+    """The header and the index of the first body line (see :func:`find_header`)."""
+    block = find_header(lines)
+    return block.header, block.body_start
 
 
 # --- body -------------------------------------------------------------------------------------
@@ -416,7 +578,7 @@ def paragraphs(lines: Sequence[str]) -> list[str]:
             if not soft_wrapped:
                 end_paragraph()
             continue
-        if line.startswith(IDEOGRAPHIC_SPACE):
+        if line.startswith(INDENTS):
             end_paragraph()
         pieces.append(text)
         hard_return = line[-1].isspace()
@@ -427,10 +589,126 @@ def paragraphs(lines: Sequence[str]) -> list[str]:
     return found
 
 
-def markdown_warnings(found: Sequence[str]) -> list[str]:
-    """A warning for each paragraph holding text that Markdown would show as markup."""
+def has_paragraph_signal(lines: Sequence[str]) -> bool:
+    """True when the body says where its paragraphs end: a hard return after a sentence end, a
+    whitespace-only line, an indent, or (in single-spaced text) an empty line between lines."""
+    double_spaced = is_double_spaced(lines)
+    seen_text = gap = False
+    for line in lines:
+        text = line.strip()
+        if not text:
+            gap = gap or (seen_text and (line != "" or not double_spaced))
+            continue
+        if gap or line.startswith(INDENTS) or (line[-1].isspace() and text[-1] in SENTENCE_END):
+            return True
+        seen_text = True
+    return False
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a fixed-width rendering: two for full-width characters."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+@dataclass(frozen=True)
+class DoubtfulBreak:
+    """A line that may or may not start a new paragraph: where it is, and how it starts."""
+
+    page: int | None
+    line: int
+    start: str
+
+    def describe(self) -> str:
+        """``3頁 12行目「さもないと北朝鮮から…」`` / ``page 3, line 12``."""
+        where_ja = f"{self.page}頁 {self.line}行目" if self.page is not None else f"{self.line}行目"
+        where_en = f"page {self.page}, line {self.line}" if self.page is not None else f"line {self.line}"
+        return f"{where_ja}「{self.start}」 ({where_en})"
+
+
+def doubtful_breaks_note(doubtful: Sequence[DoubtfulBreak]) -> str:
+    """One note listing every doubtful break, so a contributor can check them against the original."""
+    return bilingual(
+        "次の行で段落が終わるかどうか確かでありません（行末まで文字が詰まり、句点で終わり、次の行は字下げなし）。"
+        "原本と見比べてください: " + "、".join(item.describe() for item in doubtful),
+        f"{len(doubtful)} uncertain paragraph break(s): a full line ending with a full stop, the next line "
+        "not indented; check them against the original",
+    )
+
+
+#: Marks that end a sentence for certain; a closing bracket or quote does only after one of them
+#: (``…と考えろ”`` goes on, ``…だ。」`` ends).
+FULL_STOPS = frozenset("。！？．.!?")
+_CLOSERS = frozenset("」』）”)\"")
+
+
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends with a full stop, possibly inside closing brackets (``…だ。」``)."""
+    stripped = text.rstrip("".join(_CLOSERS))
+    return bool(stripped) and stripped[-1] in FULL_STOPS
+
+
+def guess_paragraphs(lines: Sequence[str], first_line_number: int) -> tuple[list[str], list[DoubtfulBreak]]:
+    """Paragraphs of a body without paragraph signals, from line lengths.
+
+    A line that ends a sentence and is at least ``SHORT_LINE_MARGIN`` columns short of the usual
+    full line ends its paragraph; a full line ending a sentence is a doubtful break (joined).
+    """
+    texts = [(index, line.strip()) for index, line in enumerate(lines) if line.strip()]
+    widths = sorted(display_width(text) for _, text in texts)
+    full = widths[(len(widths) * 9) // 10] if widths else 0
+    found: list[str] = []
+    doubtful: list[DoubtfulBreak] = []
+    pieces: list[str] = []
+    for position, (_, text) in enumerate(texts):
+        pieces.append(text)
+        if not ends_sentence(text) or position + 1 == len(texts):
+            continue
+        if display_width(text) <= full - SHORT_LINE_MARGIN:
+            found.append(join_lines(pieces))
+            pieces.clear()
+        else:
+            following, following_text = texts[position + 1]
+            doubtful.append(DoubtfulBreak(None, first_line_number + following, quote(following_text)))
+    if pieces:
+        found.append(join_lines(pieces))
+    return found, doubtful
+
+
+def drop_page_numbers(lines: Sequence[str]) -> list[str]:
+    """``lines`` with page-number lines made empty, except a number cut across a line (``1,0`` / ``00``)."""
+    kept = list(lines)
+    previous = ""
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        cut_number = previous and not previous[-1].isspace() and previous[-1] in _NUMBER_CUT_ENDS
+        if is_page_number(line) and not cut_number:
+            kept[index] = ""
+            continue
+        previous = line
+    return kept
+
+
+#: A soft-wrapped line ending in one of these may continue a number on the next line.
+_NUMBER_CUT_ENDS = frozenset("0123456789０１２３４５６７８９,，.．")
+
+NO_SIGNAL_NOTE = bilingual(
+    "段落の手がかり（文末の行末の空白・空行・字下げ）がないため、段落は行の長さから推測しました。"
+    "段落の切れ目を原本と見比べてください",
+    "the text has no paragraph signal (no trailing space after a sentence end, no blank line, no indent): "
+    "paragraphs were guessed from line lengths; check every break against the original",
+)
+
+
+def markdown_warnings(found: Sequence[str], skip: frozenset[int] = frozenset()) -> list[str]:
+    """A warning for each paragraph holding text that Markdown would show as markup.
+
+    ``skip``: indexes of paragraphs written as Markdown on purpose (photos).
+    """
     warnings = []
     for number, paragraph in enumerate(found, start=1):
+        if number - 1 in skip:
+            continue
         match = _MARKDOWN_BLOCK.match(paragraph) or _MARKDOWN_INLINE.search(paragraph)
         if match is not None:
             warnings.append(bilingual(
@@ -468,18 +746,41 @@ def unknown_tags(tags: Iterable[str], vocabulary: Mapping[str, str]) -> list[Pro
 def convert(raw: bytes, vocabulary: Mapping[str, str], tags: Sequence[str] | None = None) -> ImportedEssay:
     """Convert a source's bytes; ``tags`` replaces the suggested ones. Raises :class:`SourceError`."""
     text, encoding = decode(raw)
-    lines = text.split("\n")
-    header, body_start = parse_header(lines)
-    found = paragraphs(lines[body_start:])
+    lines = [normalise.text(line) for line in text.split("\n")]
+    block = find_header(lines)
+    header, body_start = block.header, block.body_start
+    body = drop_page_numbers(lines[body_start:])
+    notes = list(block.notes)
+    guessed = not has_paragraph_signal(body)
+    if guessed:
+        found, doubtful = guess_paragraphs(body, body_start + 1)
+        notes.append(NO_SIGNAL_NOTE)
+        if doubtful:
+            notes.append(doubtful_breaks_note(doubtful))
+    else:
+        found = paragraphs(body)
     if not found:
         raise _header_error(body_start, "日付の行の後に本文がありません", "there is no body after the date line")
+    return essay_from(header, found, vocabulary, tags, encoding=encoding, notes=notes, paragraphs_guessed=guessed)
+
+
+def essay_from(
+    header: Header,
+    found: Sequence[str],
+    vocabulary: Mapping[str, str],
+    tags: Sequence[str] | None,
+    **details: Any,
+) -> ImportedEssay:
+    """An :class:`ImportedEssay` with ``tags``, or tags suggested from the text; ``details`` are
+    the remaining fields. Raises :class:`SourceError` for a tag that is not in the vocabulary."""
     if tags is None:
         tags = suggest_tags(header.title + "\n" + "\n".join(found), vocabulary)
     else:
         problems = unknown_tags(tags, vocabulary)
         if problems:
             raise SourceError(problems[0])
-    return ImportedEssay(header=header, paragraphs=tuple(found), tags=tuple(tags), encoding=encoding)
+    details["notes"] = tuple(details.get("notes", ()))
+    return ImportedEssay(header=header, paragraphs=tuple(found), tags=tuple(tags), **details)
 
 
 def parse_tags_option(value: str) -> list[str]:
