@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from site_harness import CHROMIUM, CHROMIUM_ARGS, build_command, build_environment, serve  # noqa: E402
 from synthetic_archive import write_archive  # noqa: E402
 
-from essay_archive import search_index  # noqa: E402
+from essay_archive.site import search_index  # noqa: E402
 
 #: Words a reader of essay 586 remembers; every synthetic essay is made of its paragraphs.
 DEFAULT_QUERIES = ("短波ラジオ", "クルスク州", "外貨", "弾よけ", "ウクライナ戦争")

@@ -73,7 +73,7 @@ def test_only_serve_rebuilds_index_in_the_background(
     monkeypatch.setattr(hook._background, "request", requested.append)
     monkeypatch.setattr(search_index, "build_index",
                         lambda site_dir, **_: (_ for _ in ()).throw(AssertionError("sync")))
-    monkeypatch.setattr(hook.site_archive, "of", lambda config: SimpleNamespace(essays=[]))
+    monkeypatch.setattr(hook.mkdocs_state, "of", lambda config: SimpleNamespace(essays=[]))
     if indexed_before:
         (tmp_path / search_index.INDEX_FOLDER).mkdir()
     hook.on_startup(command=command, dirty=True)

@@ -65,7 +65,10 @@ def test_check_only_reads_and_cancels_superseded_runs() -> None:
 def test_check_runs_make_test_then_uploads_the_built_site() -> None:
     [job] = load("check.yml")["jobs"].values()
     runs = [step.get("run") for step in steps(job) if "run" in step]
-    assert runs == ['echo "::add-matcher::.github/essay-check-matcher.json"', "make check", "make test", "make build"]
+    assert runs == [
+        'echo "::add-matcher::.github/essay-check-matcher.json"', "make check",
+        "make test", "make test-slow", "make build",
+    ]
     assert uses(job) == ["actions/checkout", "actions/upload-artifact"]
     upload = steps(job)[-1]
     assert upload["with"]["name"] == "site"
