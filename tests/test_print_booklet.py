@@ -70,7 +70,7 @@ def test_long_booklet_splits_into_numbered_parts_holding_every_essay_once() -> N
 
 
 def test_css_string_cannot_end_the_string_or_the_style_element() -> None:
-    assert print_booklet.css_string('第1号 "引用" \\ </style>') == '"第1号 \\"引用\\" \\\\ \\3c /style>"'
+    assert print_booklet.css_string('第1号 "引用" \\ </style>') == '"第1号 \\"引用\\" \\\\ \\3c /style\\3e "'
 
 
 def test_running_header_is_number_and_title() -> None:

@@ -91,7 +91,18 @@ def test_title_keeps_no_number_suffix() -> None:
 
 
 @pytest.mark.parametrize("key", ["title", "author", "summary"])
-def test_angle_brackets_are_refused_in_text_fields(key: str) -> None:
-    [(line, message)] = messages({**VALID, key: "北朝鮮<script>"})
+def test_markup_characters_are_plain_text_in_text_fields(key: str) -> None:
+    # The site escapes these wherever they are printed, so they are ordinary characters here.
+    assert messages({**VALID, key: '北朝鮮<script> & "引用" \'x\' </title>'}) == []
+
+
+@pytest.mark.parametrize("key", ["title", "author", "summary"])
+@pytest.mark.parametrize("control", ["\x00", "\x0c", "\x1b", "\x7f", "\x85", "\r"])
+def test_control_characters_are_refused_in_text_fields(key: str, control: str) -> None:
+    [(line, message)] = messages({**VALID, key: f"北朝鮮{control}ロシア"})
     assert line == LINES[key]
-    assert message.startswith(f"{key} に半角の「<」「>」は使えません")
+    assert message.startswith(f"{key} に制御文字（U+{ord(control):04X}）が含まれています")
+
+
+def test_summary_may_span_lines() -> None:
+    assert messages({**VALID, "summary": "一行目\n二行目\n"}) == []

@@ -53,7 +53,10 @@ def find_placeholders(text: str, first_line: int = 1) -> Problems:
             ))
 
 
-_ANGLE_BRACKETS = re.compile(r"[<>]")
+#: C0 and C1 control characters (and DEL): invisible, they end CSS strings in printed headers and
+#: make the Atom feed invalid XML. A summary may still span lines (a YAML block keeps newlines).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SUMMARY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?$")
 
 
@@ -166,11 +169,13 @@ def validate(
             ))
     for key in ("title", "author", "summary"):
         value = data.get(key)
-        # Titles reach <title>, the header and feeds, some printed by the theme unescaped.
-        if isinstance(value, str) and _ANGLE_BRACKETS.search(value):
+        # Any printable character is fine (the site escapes it wherever it goes); controls are not.
+        control = (_SUMMARY_CONTROL if key == "summary" else _CONTROL).search(value) if isinstance(value, str) else None
+        if control is not None:
+            code = f"U+{ord(control[0]):04X}"
             yield Problem(line_of(key), bilingual(
-                f"{key} に半角の「<」「>」は使えません。〈 〉や ＜ ＞ を使ってください",
-                f"{key} may not contain '<' or '>'; use 〈 〉 or ＜ ＞ instead",
+                f"{key} に制御文字（{code}）が含まれています。見えない文字なので削除してください",
+                f"{key} contains the control character {code}; remove it",
             ))
     title = data.get("title")
     if _is_text(title) and re.search(r"[（(]\s*[0-9０-９]+\s*号\s*[）)]\s*$", title):

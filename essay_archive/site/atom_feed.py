@@ -16,6 +16,10 @@ FEED_PATH = "feed.xml"
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
+#: Characters XML 1.0 cannot hold at all, not even as a character reference: a feed holding one
+#: is no longer XML, and readers drop it whole. Essay text never needs them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 # Attributes whose relative addresses a feed reader would resolve against the wrong page.
 _ADDRESS_ATTRIBUTE = re.compile(r"""(?P<name>\b(?:href|src))=(?P<quote>["'])(?P<address>.*?)(?P=quote)""")
 
@@ -72,7 +76,7 @@ def build(
         _text(entry, "updated", published)
         _text(ElementTree.SubElement(entry, f"{{{ATOM}}}author"), "name", essay.author)
         for tag in essay.tags:
-            ElementTree.SubElement(entry, f"{{{ATOM}}}category", {"term": tag})
+            _element(entry, "category", {"term": tag})
         _text(entry, "summary", link_preview.description(essay, html))
         # ElementTree escapes the markup: type="html" tells readers to unescape and render it.
         _text(entry, "content", html, type="html")
@@ -80,11 +84,22 @@ def build(
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot hold (NUL, most C0 controls, lone surrogates)."""
+    return _NOT_XML.sub("", text)
+
+
+def _element(parent: ElementTree.Element, name: str, attributes: dict[str, str]) -> ElementTree.Element:
+    # ElementTree escapes markup but writes any character as it is: the feed must stay XML.
+    return ElementTree.SubElement(
+        parent, f"{{{ATOM}}}{name}", {key: xml_text(value) for key, value in attributes.items()})
+
+
 def _text(parent: ElementTree.Element, name: str, text: str, **attributes: str) -> ElementTree.Element:
-    element = ElementTree.SubElement(parent, f"{{{ATOM}}}{name}", attributes)
-    element.text = text
+    element = _element(parent, name, attributes)
+    element.text = xml_text(text)
     return element
 
 
 def _link(parent: ElementTree.Element, rel: str, href: str, media_type: str) -> None:
-    ElementTree.SubElement(parent, f"{{{ATOM}}}link", {"rel": rel, "type": media_type, "href": href})
+    _element(parent, "link", {"rel": rel, "type": media_type, "href": href})

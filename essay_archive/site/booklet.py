@@ -104,11 +104,20 @@ def make_booklet(tag: str, description: str, essays: Sequence[Essay], budget: in
     return Booklet(tag, description, essays, parts)
 
 
+#: Characters written as CSS hex escapes in a string: controls and line breaks end a CSS string
+#: (a form feed too), and "<" or ">" could close the <style> element it sits in ("</style>").
+_CSS_HEX_ESCAPED = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029<>]")
+
+
 def css_string(text: str) -> str:
-    """``text`` as a quoted CSS string, safe inside ``<style>`` (for ``@page`` margin boxes)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    # A "<" could close the <style> element early ("</style>"); CSS reads the escape back as "<".
-    escaped = escaped.replace("<", "\\3c ")
+    """``text`` as a quoted CSS string, safe inside ``<style>`` (for ``@page`` margin boxes).
+
+    Quotes and backslashes get a backslash; line breaks, control characters and angle brackets
+    become hex escapes (``\\c ``), which CSS reads back as the character itself. NUL, which CSS
+    turns into U+FFFD anyway, is written as U+FFFD.
+    """
+    escaped = text.replace("\x00", "\ufffd").replace("\\", "\\\\").replace('"', '\\"')
+    escaped = _CSS_HEX_ESCAPED.sub(lambda match: f"\\{ord(match[0]):x} ", escaped)
     return f'"{escaped}"'
 
 

@@ -102,8 +102,11 @@ class LinkPreview:
             "inLanguage": "ja",
         }
         text = json.dumps(article, ensure_ascii=False, indent=2)
-        # "</script>" or "<!--" inside a title must not end the script element early.
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        # "</script>" or "<!--" inside a title must not end the script element early; U+2028 and
+        # U+2029 are escaped too, so the text stays valid wherever a script reads it as code.
+        for character in "<>&\u2028\u2029":
+            text = text.replace(character, f"\\u{ord(character):04x}")
+        return text
 
 
 def for_essay(essay: Essay, html: str, url: str) -> LinkPreview:
