@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from essay_archive.content.archive import read_archive
+from essay_archive.content.rendering import BodyRenderer
 
 NAME = "check"
 HELP = "エッセイを検査する (check essays; all of essays/ by default)"
@@ -25,7 +26,10 @@ def run(args: argparse.Namespace) -> int:
     paths = [path for path in args.paths if path.suffix == ".md"] if args.paths else None
     # Numbers are compared, and tags looked up, within the folder the checked essays live in.
     essays_dir: Path = args.essays_dir or paths[0].parent  # type: ignore[index]
-    archive = read_archive(essays_dir, paths)
+    # Bodies are rendered with the Markdown settings of the archive the essays belong to, so
+    # the HTML judged here is the HTML the build would publish.
+    renderer = BodyRenderer(args.root if args.root is not None else essays_dir.resolve().parent)
+    archive = read_archive(essays_dir, paths, renderer=renderer)
     lines = archive.problem_lines(args.root or Path.cwd())
     for line in lines:
         print(line)

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from essay_archive.content import essay_file, markup_safety, schema, tag_vocabulary
+from essay_archive.content import essay_file, html_policy, markup_safety, schema, tag_vocabulary
 from essay_archive.content.essay import Essay
 from essay_archive.content.messages import Problem, bilingual
+from essay_archive.content.rendering import BodyRenderer
 
 
 @dataclass
@@ -82,9 +83,15 @@ def essay_paths(essays_dir: Path) -> list[Path]:
     return sorted(essays_dir.glob("*.md"))
 
 
-def read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, list[Problem]]:
-    """Check one essay file; return the essay when it is valid, and its problems in line order."""
-    essay, problems, _ = _read_essay(path, vocabulary)
+def read_essay(
+    path: Path, vocabulary: dict[str, str], renderer: BodyRenderer | None = None
+) -> tuple[Essay | None, list[Problem]]:
+    """Check one essay file; return the essay when it is valid, and its problems in line order.
+
+    With ``renderer``, the body is also rendered as the build renders it and the HTML checked
+    against the allow-list (the build does this on its own output, in the html_safety hook).
+    """
+    essay, problems, _ = _read_essay(path, vocabulary, renderer)
     return essay, problems
 
 
@@ -92,7 +99,9 @@ def read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, li
 _Claim = tuple[int, int]
 
 
-def _read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, list[Problem], _Claim | None]:
+def _read_essay(
+    path: Path, vocabulary: dict[str, str], renderer: BodyRenderer | None = None
+) -> tuple[Essay | None, list[Problem], _Claim | None]:
     """``read_essay``, also returning the number the file claims, for the uniqueness check."""
     problems: list[Problem] = []
     match = schema.FILE_NAME.match(path.name)
@@ -138,7 +147,10 @@ def _read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, l
                 "本文がありません。--- の後にエッセイの本文を書いてください",
                 "the body is empty; write the essay after the closing '---'",
             )))
-        problems += markup_safety.check(source.body, source.body_line)
+        body_problems = list(markup_safety.check(source.body, source.body_line))
+        problems += body_problems
+        if renderer is not None and not body_problems:
+            problems += html_policy.check(renderer.render(source.body), source.body, source.body_line)
     problems.sort(key=lambda problem: problem.line)
     if problems:
         return None, problems, claim
@@ -152,6 +164,7 @@ def _read_essay(path: Path, vocabulary: dict[str, str]) -> tuple[Essay | None, l
         tags=tuple(data["tags"]),
         summary=(data.get("summary") or "").strip() or None,
         body=source.body,
+        body_line=source.body_line,
     )
     return essay, [], claim
 
@@ -191,11 +204,14 @@ def _duplicate_problems(claims: dict[int, list[tuple[Path, int]]]) -> dict[Path,
     return problems
 
 
-def read_archive(essays_dir: Path, paths: Iterable[Path] | None = None) -> Archive:
+def read_archive(
+    essays_dir: Path, paths: Iterable[Path] | None = None, *, renderer: BodyRenderer | None = None
+) -> Archive:
     """Read the vocabulary and every essay once; report numbers used by two files.
 
     With ``paths``, only those files are checked, but their numbers must still be unique
-    among all the essays of ``essays_dir``.
+    among all the essays of ``essays_dir``. With ``renderer``, each body's rendered HTML is
+    checked against the allow-list too (``essay check``; the build checks its own output).
     """
     vocabulary, vocabulary_problems = tag_vocabulary.load(essays_dir / tag_vocabulary.VOCABULARY_FILE)
     archive = Archive(essays_dir=essays_dir, vocabulary=vocabulary)
@@ -205,7 +221,7 @@ def read_archive(essays_dir: Path, paths: Iterable[Path] | None = None) -> Archi
     claims: dict[int, list[tuple[Path, int]]] = defaultdict(list)
     results: list[tuple[Path, Essay | None, list[Problem]]] = []
     for path in checked:
-        essay, problems, claim = _read_essay(path, vocabulary)
+        essay, problems, claim = _read_essay(path, vocabulary, renderer)
         if claim is not None:
             claims[claim[0]].append((path, claim[1]))
         results.append((path, essay, problems))

@@ -27,6 +27,8 @@ class Essay:
     tags: tuple[str, ...]
     summary: str | None
     body: str
+    #: 1-based line of the file where ``body`` starts, for messages about the rendered body.
+    body_line: int = 1
 
     @property
     def label(self) -> str:

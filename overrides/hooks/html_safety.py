@@ -1,0 +1,50 @@
+"""Publish only allow-listed HTML: every essay's rendered page is sanitised, and any difference stops the build.
+
+The check runs on what Python-Markdown actually produced, parsed the way a browser parses it,
+so markup that slips past the source scanner is still caught. Problems of all essays are
+collected while pages render and reported together before any page is written.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from essay_archive.content import html_policy
+from essay_archive.site import mkdocs_state
+
+log = logging.getLogger("mkdocs.hooks.html_safety")
+_PROBLEMS_KEY = "html_safety_problems"
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    # One list per build: `mkdocs serve` rebuilds with the same hook module.
+    config[_PROBLEMS_KEY] = []
+    return files
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    essay = mkdocs_state.essay_of(page)
+    if essay is None:
+        return None
+    problems = sorted(html_policy.check(html, essay.body, essay.body_line), key=lambda problem: problem.line)
+    config.setdefault(_PROBLEMS_KEY, []).extend(problem.format(essay.source_name) for problem in problems)
+    # Published either way: what reaches readers is the sanitised HTML.
+    return html_policy.sanitise(html)
+
+
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+    problems: list[str] = config.get(_PROBLEMS_KEY) or []
+    if problems:
+        for line in problems:
+            log.error(line)
+        raise Abort(
+            "エッセイに安全でない HTML があります。上の一覧を見て直してください"
+            " (some essays hold unsafe HTML; see the list above)"
+        )
+    return env
