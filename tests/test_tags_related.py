@@ -1,10 +1,10 @@
-"""Related essays: most shared tags first, newer first on ties, at most five, never itself."""
+"""Related essays: most shared tags first, newer (higher number) first on ties, at most five, never itself."""
 
 from __future__ import annotations
 
 import random
 
-from essay_archive.site.related import RelatedEssays, newness
+from essay_archive.site.related import RelatedEssays
 
 from .test_tags_vocabulary import essay
 
@@ -31,13 +31,14 @@ def test_most_shared_tags_first_then_newer_first() -> None:
     assert numbers(related.of(essays[6])) == []
 
 
-def test_the_same_month_is_ordered_by_number() -> None:
-    essays = [essay(10, "2020-05", "経済"), essay(11, "2020-05", "経済"), essay(12, "2020-05-03", "経済")]
+def test_newer_means_a_higher_number_even_when_dates_disagree() -> None:
+    # A corrected or month-only date must not reorder the series: the number is its order.
+    essays = [essay(10, "2020-05", "経済"), essay(11, "2020-05-20", "経済"), essay(12, "2020-05-03", "経済")]
     assert numbers(RelatedEssays(essays).of(essays[0])) == [12, 11]
 
 
 def brute_force(essays: list, target, limit: int = 5) -> list[int]:
-    others = [(len(set(target.tags) & set(other.tags)), newness(other), other.number)
+    others = [(len(set(target.tags) & set(other.tags)), other.number)
               for other in essays if other is not target and set(target.tags) & set(other.tags)]
     return [number for *_, number in sorted(others, reverse=True)[:limit]]
 

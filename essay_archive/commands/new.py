@@ -11,7 +11,7 @@ from essay_archive.commands.import_essays import shown
 from essay_archive.content import schema
 from essay_archive.content.archive import essay_paths, read_archive
 from essay_archive.content.messages import bilingual
-from essay_archive.importing.text_import import essay_file_name, essay_text, markdown_body
+from essay_archive.importing.text_import import essay_text, markdown_body
 
 NAME = "new"
 HELP = "次の号のエッセイを作る (create the next essay with placeholders to fill in)"
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         author = archive.essays[-1].author
     number = highest_number(essays_dir) + 1
-    path = essays_dir / essay_file_name(number)
+    path = essays_dir / schema.file_name(number)
     text = new_essay_text(number, title, author, today())
     try:
         with path.open("xb") as stream:

@@ -43,11 +43,6 @@ class Archive:
         # neighbours, and list.index made that quadratic.
         return {essay.number: index for index, essay in enumerate(self.essays)}
 
-    def by_number(self, number: int) -> Essay | None:
-        """The essay with that number, if any."""
-        index = self._position.get(number)
-        return None if index is None else self.essays[index]
-
     def neighbours(self, essay: Essay) -> tuple[Essay | None, Essay | None]:
         """The previous and next essays by number."""
         index = self._position[essay.number]
@@ -56,7 +51,7 @@ class Archive:
         return previous, following
 
     def newest(self, count: int) -> list[Essay]:
-        """The ``count`` newest essays, newest first."""
+        """The ``count`` newest essays, newest first (see :func:`essay.newest_first`)."""
         return self.essays[::-1][:count]
 
     def essays_with_tag(self, tag: str) -> list[Essay]:
@@ -83,18 +78,6 @@ def essay_paths(essays_dir: Path) -> list[Path]:
     return sorted(essays_dir.glob("*.md"))
 
 
-def read_essay(
-    path: Path, vocabulary: dict[str, str], renderer: BodyRenderer | None = None
-) -> tuple[Essay | None, list[Problem]]:
-    """Check one essay file; return the essay when it is valid, and its problems in line order.
-
-    With ``renderer``, the body is also rendered as the build renders it and the HTML checked
-    against the allow-list (the build does this on its own output, in the html_safety hook).
-    """
-    essay, problems, _ = _read_essay(path, vocabulary, renderer)
-    return essay, problems
-
-
 #: The number a file's front matter declares, and the line of its ``number:`` key.
 _Claim = tuple[int, int]
 
@@ -102,7 +85,12 @@ _Claim = tuple[int, int]
 def _read_essay(
     path: Path, vocabulary: dict[str, str], renderer: BodyRenderer | None = None
 ) -> tuple[Essay | None, list[Problem], _Claim | None]:
-    """``read_essay``, also returning the number the file claims, for the uniqueness check."""
+    """Check one essay file: the essay when it is valid, its problems in line order, and the number
+    the file claims (for the uniqueness check across files).
+
+    With ``renderer``, the body is also rendered as the build renders it and the HTML checked
+    against the allow-list (the build does this on its own output, in the html_safety hook).
+    """
     problems: list[Problem] = []
     match = schema.FILE_NAME.match(path.name)
     file_number = int(match["number"]) if match else None

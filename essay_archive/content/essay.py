@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,3 +55,9 @@ class Essay:
     def reading_minutes(self) -> int:
         """Reading time in whole minutes, rounded up, at least one."""
         return max(1, math.ceil(self.characters / CHARACTERS_PER_MINUTE))
+
+
+def newest_first(essays: Iterable[Essay]) -> list[Essay]:
+    """Essays newest first. "Newest" means the highest number everywhere: the series is numbered in
+    the order it appeared, while dates can tie (month-only dates) or be corrected later."""
+    return sorted(essays, key=lambda essay: essay.number, reverse=True)

@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -212,6 +212,11 @@ def validate(
             ))
 
 
+def unknown_tags(tags: Iterable[str], vocabulary: Mapping[str, str]) -> list[tuple[str, list[str]]]:
+    """Each tag (once) that is not in the vocabulary, with the closest vocabulary tags as hints."""
+    return [(tag, closest(tag, tuple(vocabulary))) for tag in dict.fromkeys(tags) if tag not in vocabulary]
+
+
 def _validate_tags(tags: Any, line: int, vocabulary: Mapping[str, str]) -> Problems:
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         yield Problem(line, bilingual(
@@ -237,13 +242,12 @@ def _validate_tags(tags: Any, line: int, vocabulary: Mapping[str, str]) -> Probl
                 f"tag '{tag}' is listed twice",
             ))
         seen.add(tag)
-        if tag not in vocabulary:
-            hints = closest(tag, tuple(vocabulary))
-            ja_hint = f"近いタグ: {'、'.join(hints)}。" if hints else ""
-            en_hint = f"closest: {', '.join(hints)}; " if hints else ""
-            yield Problem(line, bilingual(
-                f"タグ「{tag}」は essays/tags.yml にありません。{ja_hint}"
-                "既存のタグを使うか、新しいタグを tags.yml に提案してください",
-                f"tag '{tag}' is not in essays/tags.yml; {en_hint}"
-                "use an existing tag or propose a new one in tags.yml",
-            ))
+    for tag, hints in unknown_tags(tags, vocabulary):
+        ja_hint = f"近いタグ: {'、'.join(hints)}。" if hints else ""
+        en_hint = f"closest: {', '.join(hints)}; " if hints else ""
+        yield Problem(line, bilingual(
+            f"タグ「{tag}」は essays/tags.yml にありません。{ja_hint}"
+            "既存のタグを使うか、新しいタグを tags.yml に提案してください",
+            f"tag '{tag}' is not in essays/tags.yml; {en_hint}"
+            "use an existing tag or propose a new one in tags.yml",
+        ))

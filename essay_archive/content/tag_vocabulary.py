@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from essay_archive.content.essay import Essay
+from essay_archive.content.essay import Essay, newest_first
 from essay_archive.content.messages import Problem, Problems, bilingual
 
 VOCABULARY_FILE = "tags.yml"
@@ -191,11 +191,11 @@ class TagPage:
 
 def pages(tag: TagSummary, essays: list[Essay], per_page: int = ESSAYS_PER_PAGE) -> list[TagPage]:
     """Split a tag's essays (any order) into pages, newest first; an unused tag gets one empty page."""
-    newest_first = sorted(essays, key=lambda essay: (essay.date.first_day(), essay.number), reverse=True)
-    page_count = max(1, math.ceil(len(newest_first) / per_page))
+    newest = newest_first(essays)
+    page_count = max(1, math.ceil(len(newest) / per_page))
     return [
         TagPage(tag, number, page_count,
-                tuple(newest_first[(number - 1) * per_page:number * per_page]),
+                tuple(newest[(number - 1) * per_page:number * per_page]),
                 (number - 1) * per_page + 1)
         for number in range(1, page_count + 1)
     ]

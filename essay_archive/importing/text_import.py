@@ -169,7 +169,7 @@ class ImportedEssay:
     @property
     def file_name(self) -> str:
         """``0586.md``."""
-        return essay_file_name(self.header.number)
+        return schema.file_name(self.header.number)
 
     @property
     def warnings(self) -> list[str]:
@@ -190,11 +190,6 @@ class ImportedEssay:
             "author": header.author,
             "tags": list(self.tags),
         }, self.body())
-
-
-def essay_file_name(number: int) -> str:
-    """The file an essay lives in: its number with four digits at least, ``0586.md``."""
-    return f"{number:04d}.md"
 
 
 def markdown_body(paragraphs: Sequence[str]) -> str:
@@ -729,17 +724,15 @@ def suggest_tags(text: str, vocabulary: Iterable[str], limit: int = MAX_SUGGESTE
 
 
 def unknown_tags(tags: Iterable[str], vocabulary: Mapping[str, str]) -> list[Problem]:
-    """A problem for each tag that is not in the vocabulary, with the closest ones as hints."""
+    """A problem for each ``--tags`` tag that is not in the vocabulary, with the closest ones as hints."""
     problems = []
-    for tag in tags:
-        if tag not in vocabulary:
-            hints = schema.closest(tag, tuple(vocabulary))
-            ja_hint = f"近いタグ: {'、'.join(hints)}。" if hints else ""
-            en_hint = f" (closest: {', '.join(hints)})" if hints else ""
-            problems.append(Problem(0, bilingual(
-                f"--tags のタグ「{tag}」は essays/tags.yml にありません。{ja_hint}",
-                f"--tags: '{tag}' is not in essays/tags.yml{en_hint}",
-            )))
+    for tag, hints in schema.unknown_tags(tags, vocabulary):
+        ja_hint = f"近いタグ: {'、'.join(hints)}。" if hints else ""
+        en_hint = f" (closest: {', '.join(hints)})" if hints else ""
+        problems.append(Problem(0, bilingual(
+            f"--tags のタグ「{tag}」は essays/tags.yml にありません。{ja_hint}",
+            f"--tags: '{tag}' is not in essays/tags.yml{en_hint}",
+        )))
     return problems
 
 

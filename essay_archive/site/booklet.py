@@ -58,10 +58,6 @@ class Booklet:
         """True when the essays are spread over several part pages."""
         return len(self.parts) > 1
 
-    def part_of(self, essay: Essay) -> BookletPart:
-        """The part that prints ``essay``."""
-        return next(part for part in self.parts if essay in part.essays)
-
 
 def booklet_url(tag: str) -> str:
     """A booklet's address below the site root: the tag page's plus ``print/``."""

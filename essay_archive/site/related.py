@@ -7,15 +7,10 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from essay_archive.content.essay import Essay
+from essay_archive.content.essay import Essay, newest_first
 
 #: How many related essays an essay page lists.
 RELATED_COUNT = 5
-
-
-def newness(essay: Essay) -> tuple[object, int]:
-    """Sort key putting older essays first: date, then number for essays of the same month."""
-    return essay.date.first_day(), essay.number
 
 
 class RelatedEssays:
@@ -28,12 +23,12 @@ class RelatedEssays:
     """
 
     def __init__(self, essays: Iterable[Essay]) -> None:
-        newest_first = sorted(essays, key=newness, reverse=True)
-        self._essays = {essay.number: essay for essay in newest_first}
+        newest_first_essays = newest_first(essays)
+        self._essays = {essay.number: essay for essay in newest_first_essays}
         #: higher is newer.
-        self._rank = {essay.number: -position for position, essay in enumerate(newest_first)}
+        self._rank = {essay.number: -position for position, essay in enumerate(newest_first_essays)}
         self._by_tag: dict[str, list[Essay]] = defaultdict(list)
-        for essay in newest_first:
+        for essay in newest_first_essays:
             for tag in essay.tags:
                 self._by_tag[tag].append(essay)
         self._numbers = {tag: frozenset(other.number for other in essays) for tag, essays in self._by_tag.items()}
@@ -52,7 +47,7 @@ class RelatedEssays:
             # Every essay sharing two or more tags is in `hits`: what is left shares exactly one.
             seen = set(hits) | {essay.number}
             lists = [self._by_tag.get(tag, []) for tag in tags]
-            for other in heapq.merge(*lists, key=newness, reverse=True):
+            for other in heapq.merge(*lists, key=lambda essay: essay.number, reverse=True):
                 if len(chosen) == limit:
                     break
                 if other.number not in seen:
