@@ -44,7 +44,8 @@ def test_make_serve_uses_the_flags_the_preview_is_measured_with() -> None:
     assert all(flag in recipe[1].split() for flag in bench.SERVE_FLAGS)
 
 
-def test_benchmarks_document_stays_out_of_the_readers_site(built_site: Path) -> None:
-    assert (REPO / "docs" / "benchmarks.md").is_file()
-    assert not (built_site / "benchmarks").exists()
-    assert "benchmarks" not in (built_site / "sitemap.xml").read_text(encoding="utf-8")
+@pytest.mark.parametrize("page", ["benchmarks", "architecture"])
+def test_developer_documents_stay_out_of_the_readers_site(built_site: Path, page: str) -> None:
+    assert (REPO / "docs" / f"{page}.md").is_file()
+    assert not (built_site / page).exists()
+    assert page not in (built_site / "sitemap.xml").read_text(encoding="utf-8")
