@@ -8,7 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 # The local preview lives at the root, whatever site_url the published site has.
 SERVE_URL ?= http://127.0.0.1:8000/
 
-.PHONY: serve serve-full build test test-slow check lint system-deps bench upgrade clean
+.PHONY: serve serve-full build test test-slow check lint system-deps bench lock upgrade clean
 
 # Exact versions with hashes: requirements/site.txt builds and deploys the site, requirements/test.txt
 # adds the test tools. The package itself is installed on top without dependencies, so nothing
@@ -60,6 +60,14 @@ test-slow: $(VENV)/.installed-test system-deps
 # Build times, memory, page weight, search and preview at 200, 1,000 and 5,000 synthetic essays.
 bench: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench.py
+
+# Re-lock after a dependency is added to pyproject.toml, keeping every other pin as it is.
+lock: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet \
+		-o requirements/site.txt
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes \
+		--quiet -o requirements/test.txt
 
 # Refresh the lock files to the newest versions pyproject.toml allows; review the diff, run
 # `make test`, commit. (Dependabot proposes the same refresh weekly, see .github/dependabot.yml.)
