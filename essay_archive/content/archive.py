@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from essay_archive.content import essay_file, html_policy, markup_safety, schema, tag_vocabulary
+from essay_archive.content import essay_file, html_policy, image_rules, markup_safety, schema, tag_vocabulary
 from essay_archive.content.essay import Essay
 from essay_archive.content.messages import Problem, bilingual
 from essay_archive.content.rendering import BodyRenderer
@@ -84,9 +84,10 @@ _Claim = tuple[int, int]
 
 def _read_essay(
     path: Path, vocabulary: dict[str, str], renderer: BodyRenderer | None = None
-) -> tuple[Essay | None, list[Problem], _Claim | None]:
-    """Check one essay file: the essay when it is valid, its problems in line order, and the number
-    the file claims (for the uniqueness check across files).
+) -> tuple[Essay | None, list[Problem], _Claim | None, set[str]]:
+    """Check one essay file: the essay when it is valid, its problems in line order, the number
+    the file claims (for the uniqueness check across files), and the names of the image files
+    it refers to (for the unused-image check).
 
     With ``renderer``, the body is also rendered as the build renders it and the HTML checked
     against the allow-list (the build does this on its own output, in the html_safety hook).
@@ -110,15 +111,16 @@ def _read_essay(
         return None, problems + [Problem(0, bilingual(
             f"ファイル「{path}」を読めません。名前と場所を確かめてください",
             f"cannot read the file '{path}'; check its name and folder",
-        ))], None
+        ))], None, set()
     text, problem = essay_file.decode(raw)
     if text is None:
         assert problem is not None
-        return None, problems + [problem], None
+        return None, problems + [problem], None, set()
     problems += schema.find_placeholders(text)
     source = essay_file.split(text)
     problems += source.problems
     claim: _Claim | None = None
+    images = image_rules.ImageCheck([], set(), [])
     if not source.problems:
         problems += schema.validate(
             source.data,
@@ -139,9 +141,11 @@ def _read_essay(
         problems += body_problems
         if renderer is not None and not body_problems:
             problems += html_policy.check(renderer.render(source.body), source.body, source.body_line)
+        images = image_rules.check(source.body, source.body_line, path)
+        problems += images.problems
     problems.sort(key=lambda problem: problem.line)
     if problems:
-        return None, problems, claim
+        return None, problems, claim, images.referenced
     data = source.data
     essay = Essay(
         path=path,
@@ -153,8 +157,9 @@ def _read_essay(
         summary=(data.get("summary") or "").strip() or None,
         body=source.body,
         body_line=source.body_line,
+        images=tuple(images.images),
     )
-    return essay, [], claim
+    return essay, [], claim, images.referenced
 
 
 def _claimed_number(path: Path) -> _Claim | None:
@@ -208,11 +213,13 @@ def read_archive(
     checked = essay_paths(essays_dir) if paths is None else sorted(set(paths))
     claims: dict[int, list[tuple[Path, int]]] = defaultdict(list)
     results: list[tuple[Path, Essay | None, list[Problem]]] = []
+    used_images: dict[Path, set[str]] = {}
     for path in checked:
-        essay, problems, claim = _read_essay(path, vocabulary, renderer)
+        essay, problems, claim, referenced = _read_essay(path, vocabulary, renderer)
         if claim is not None:
             claims[claim[0]].append((path, claim[1]))
         results.append((path, essay, problems))
+        used_images[path.resolve()] = referenced
     if paths is not None:
         seen = {path.resolve() for path in checked}
         for path in essay_paths(essays_dir):
@@ -225,5 +232,10 @@ def read_archive(
             archive.problems[path] = problems
         elif essay is not None:
             archive.essays.append(essay)
+    # Image folders: files no essay shows, folders without an essay, images outside any folder.
+    numbers = None
+    if paths is not None:
+        numbers = [int(match["number"]) for path in checked if (match := schema.FILE_NAME.match(path.name))]
+    archive.problems.update(image_rules.folder_problems(essays_dir, used_images, numbers))
     archive.essays.sort(key=lambda essay: essay.number)
     return archive

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from essay_archive.content.image_rules import EssayImage
 from essay_archive.content.schema import EssayDate
 
 #: Japanese readers take in about 500 characters a minute.
@@ -30,6 +31,8 @@ class Essay:
     body: str
     #: 1-based line of the file where ``body`` starts, for messages about the rendered body.
     body_line: int = 1
+    #: The photos and figures the body shows, checked, in document order.
+    images: tuple[EssayImage, ...] = ()
 
     @property
     def label(self) -> str:

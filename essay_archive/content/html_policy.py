@@ -22,11 +22,13 @@ Everything allowed is declared as plain data just below, in one place:
 * ``URL_SCHEMES``: schemes a link may use; images must be relative (the site loads nothing from
   another host), and no address may start with ``//`` (another host, scheme-relative).
 
-To allow, say, figures: add ``figure`` and ``figcaption`` to ``ALLOWED_TAGS`` and
-``"img": {..., "srcset", "sizes", "width", "height", "loading", "decoding"}`` to
-``ALLOWED_ATTRIBUTES``; if a new attribute holds an address, add it to ``URL_ATTRIBUTES`` so it
-gets the same address rules. Never allow ``style``, an ``on…`` attribute, or a tag that runs or
-embeds content (``script``, ``iframe``, ``object``, ``svg``, ``math``, ``form``, ``template``…).
+Figures show how: ``figure`` and ``figcaption`` are in ``ALLOWED_TAGS``, and ``img`` lists
+``srcset``, ``sizes``, ``width``, ``height``, ``loading`` and ``decoding`` in
+``ALLOWED_ATTRIBUTES``. An attribute holding an address goes in ``URL_ATTRIBUTES`` (a list of
+addresses, like ``srcset``, in ``SRCSET_ATTRIBUTES``) so it gets the same address rules; one
+taking a few fixed words or a number goes in ``ENUMERATED_ATTRIBUTES``. Never allow ``style``,
+an ``on…`` attribute, or a tag that runs or embeds content (``script``, ``iframe``, ``object``,
+``svg``, ``math``, ``form``, ``template``…).
 """
 
 from __future__ import annotations
@@ -56,12 +58,15 @@ ALLOWED_TAGS: frozenset[str] = frozenset({
     "ins", "del", "sup", "sub",
     # raw HTML contributors may write: readings and small typographic marks
     "ruby", "rt", "rp", "small", "mark",
+    # photos and figures (essay_archive/site/figures.py): an image with its caption
+    "figure", "figcaption",
 })
 
 #: Attributes allowed per element. ``id`` and ``class`` values are limited further below.
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "title", "class"}),
-    "img": frozenset({"src", "alt", "title"}),
+    # srcset, sizes, width, height, loading and decoding are written by the figure extension.
+    "img": frozenset({"src", "alt", "title", "srcset", "sizes", "width", "height", "loading", "decoding"}),
     **{heading: frozenset({"id"}) for heading in _HEADINGS},
     "p": frozenset({"id"}),
     "sup": frozenset({"id"}),
@@ -102,7 +107,14 @@ URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 #: Attributes holding an address, checked with the rules above.
 URL_ATTRIBUTES: frozenset[str] = frozenset({"href", "src"})
 #: Attributes whose address must be relative: what a page loads stays on this site.
-LOCAL_URL_ATTRIBUTES: dict[str, frozenset[str]] = {"img": frozenset({"src"})}
+LOCAL_URL_ATTRIBUTES: dict[str, frozenset[str]] = {"img": frozenset({"src", "srcset"})}
+#: Attributes holding a list of addresses with sizes ("a-400w.jpg 400w, a-800w.jpg 800w"), each
+#: checked like ``src``.
+SRCSET_ATTRIBUTES: frozenset[str] = frozenset({"srcset"})
+#: Attributes that take one of a few words, or a number, and nothing else.
+ENUMERATED_ATTRIBUTES: dict[str, str] = {
+    "loading": r"lazy|eager", "decoding": r"async|sync|auto", "width": r"[0-9]{1,5}", "height": r"[0-9]{1,5}",
+}
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 # Browsers and URL parsers drop these anywhere in an address ("java\tscript:") or at its ends.
@@ -144,6 +156,11 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         return value if names and all(class_allowed(tag, name) for name in names) else None
     if attribute in URL_ATTRIBUTES:
         return value if url_allowed(tag, attribute, value) else None
+    if attribute in SRCSET_ATTRIBUTES:
+        candidates = [candidate.strip().split(" ")[0] for candidate in value.split(",")]
+        return value if all(url_allowed(tag, attribute, candidate) for candidate in candidates) else None
+    if attribute in ENUMERATED_ATTRIBUTES:
+        return value if re.fullmatch(ENUMERATED_ATTRIBUTES[attribute], value) else None
     return value
 
 

@@ -22,16 +22,25 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Attributes whose relative addresses a feed reader would resolve against the wrong page.
 _ADDRESS_ATTRIBUTE = re.compile(r"""(?P<name>\b(?:href|src))=(?P<quote>["'])(?P<address>.*?)(?P=quote)""")
+# A figure's sizes: "photo-1-400w.jpg 400w, photo-1-800w.jpg 800w", each address to resolve.
+_SRCSET_ATTRIBUTE = re.compile(r"""\bsrcset=(?P<quote>["'])(?P<candidates>.*?)(?P=quote)""")
 
 
 def absolute_addresses(html: str, page_url: str) -> str:
-    """``html`` with every ``href``/``src`` made absolute against the page's own address."""
+    """``html`` with every ``href``/``src``/``srcset`` made absolute against the page's own address."""
 
     def resolve(match: re.Match[str]) -> str:
         address = urljoin(page_url, match["address"])
         return f"{match['name']}={match['quote']}{address}{match['quote']}"
 
-    return _ADDRESS_ATTRIBUTE.sub(resolve, html)
+    def resolve_each(match: re.Match[str]) -> str:
+        candidates = []
+        for candidate in match["candidates"].split(","):
+            address, _, descriptor = candidate.strip().partition(" ")
+            candidates.append(f"{urljoin(page_url, address)} {descriptor}".strip())
+        return f"srcset={match['quote']}{', '.join(candidates)}{match['quote']}"
+
+    return _SRCSET_ATTRIBUTE.sub(resolve_each, _ADDRESS_ATTRIBUTE.sub(resolve, html))
 
 
 def build(

@@ -130,6 +130,8 @@ def page_name(essay: Essay) -> str:
 # Attributes only, never text: each name follows whitespace inside a tag.
 _ID = re.compile(r'(?<=\s)(id|for)="([^"]*)"')
 _LINK = re.compile(r'(?<=\s)(href|src)="([^"]*)"')
+# A figure's sizes, "photo-1-400w.jpg 400w, photo-1-800w.jpg 800w": each address is re-pointed.
+_SRCSET = re.compile(r'(?<=\s)srcset="([^"]*)"')
 _ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|//)")
 
 
@@ -137,24 +139,33 @@ def booklet_html(content: str, essay: Essay, page_url: str) -> str:
     """An essay's rendered HTML made fit to sit beside other essays on the page at ``page_url``.
 
     Ids get the essay's number as prefix (two essays' footnotes are both ``fn:1``), in-page
-    links follow them, and relative links and images, written for the essay's own address,
-    are re-pointed from ``page_url``. Both addresses are below the site root.
+    links follow them, and relative links and images (``srcset`` too), written for the essay's
+    own address, are re-pointed from ``page_url``. Both addresses are below the site root.
     """
     prefix = f"e{essay.number}-"
 
     def rename(match: re.Match[str]) -> str:
         return f'{match[1]}="{prefix}{match[2]}"'
 
-    def relink(match: re.Match[str]) -> str:
-        attribute, target = match[1], match[2]
+    def repoint(target: str) -> str:
         if target.startswith("#"):
-            return f'{attribute}="#{prefix}{target[1:]}"'
+            return f"#{prefix}{target[1:]}"
         if not target or _ABSOLUTE.match(target):
-            return match[0]
+            return target
         from_root = posixpath.normpath(posixpath.join(essay.url, target))
         moved = posixpath.relpath(from_root, page_url or ".")
         if target.endswith("/") and not moved.endswith("/"):
             moved += "/"
-        return f'{attribute}="{moved}"'
+        return moved
 
-    return _LINK.sub(relink, _ID.sub(rename, content))
+    def relink(match: re.Match[str]) -> str:
+        return f'{match[1]}="{repoint(match[2])}"'
+
+    def relink_each(match: re.Match[str]) -> str:
+        candidates = []
+        for candidate in match[1].split(","):
+            address, _, descriptor = candidate.strip().partition(" ")
+            candidates.append(f"{repoint(address)} {descriptor}".strip())
+        return f'srcset="{", ".join(candidates)}"'
+
+    return _SRCSET.sub(relink_each, _LINK.sub(relink, _ID.sub(rename, content)))

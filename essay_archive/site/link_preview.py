@@ -8,8 +8,10 @@ import re
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 from essay_archive.content.essay import Essay
+from essay_archive.site import images
 
 #: Link previews and feed readers show about this much text when an essay has no summary.
 DESCRIPTION_CHARACTERS = 120
@@ -77,6 +79,16 @@ def headline(essay: Essay) -> str:
 
 
 @dataclass(frozen=True)
+class PreviewImage:
+    """The picture a shared link shows: the essay's first figure, in its largest published size."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True)
 class LinkPreview:
     """Everything the page head says about an essay to link previews and search engines."""
 
@@ -86,6 +98,7 @@ class LinkPreview:
     published_time: str
     author: str
     tags: tuple[str, ...]
+    image: PreviewImage | None = None
 
     def json_ld(self) -> str:
         """The schema.org ``Article`` as JSON, safe to place inside a ``<script>`` element."""
@@ -101,6 +114,13 @@ class LinkPreview:
             "mainEntityOfPage": self.url,
             "inLanguage": "ja",
         }
+        if self.image is not None:
+            article["image"] = {
+                "@type": "ImageObject",
+                "url": self.image.url,
+                "width": self.image.width,
+                "height": self.image.height,
+            }
         text = json.dumps(article, ensure_ascii=False, indent=2)
         # "</script>" or "<!--" inside a title must not end the script element early; U+2028 and
         # U+2029 are escaped too, so the text stays valid wherever a script reads it as code.
@@ -109,8 +129,25 @@ class LinkPreview:
         return text
 
 
-def for_essay(essay: Essay, html: str, url: str) -> LinkPreview:
-    """The link preview of an essay page, given its rendered HTML and its absolute address."""
+def preview_image(essay: Essay, folder_url: str) -> PreviewImage | None:
+    """The essay's first figure as a link preview shows it, or ``None`` for an essay without one.
+
+    ``folder_url`` is the absolute address of the essay's folder on the site, where its
+    published images are (``https://…/essays/586/``).
+    """
+    if not essay.images:
+        return None
+    first = essay.images[0]
+    largest = images.variants(first)[0]
+    return PreviewImage(urljoin(folder_url, largest.name), largest.width, largest.height, first.alt)
+
+
+def for_essay(essay: Essay, html: str, url: str, *, folder_url: str | None = None) -> LinkPreview:
+    """The link preview of an essay page, given its rendered HTML and its absolute address.
+
+    ``folder_url`` is where the essay's images are published; by default the page's own
+    address, as with the site's directory-style addresses (``…/essays/586/``).
+    """
     return LinkPreview(
         title=headline(essay),
         description=description(essay, html),
@@ -118,4 +155,5 @@ def for_essay(essay: Essay, html: str, url: str) -> LinkPreview:
         published_time=published_time(essay).isoformat(),
         author=essay.author,
         tags=essay.tags,
+        image=preview_image(essay, folder_url or url),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
@@ -18,5 +19,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
         return context
     # canonical_url is absolute when site_url is set; previews need an absolute address.
     url = page.canonical_url or page.abs_url or ""
-    context["link_preview"] = link_preview.for_essay(essay, page.content or "", url)
+    # The essay's images are published in its folder, /essays/586/, whatever the page's own address.
+    folder_url = urljoin(config.site_url, essay.url) if config.site_url else None
+    context["link_preview"] = link_preview.for_essay(essay, page.content or "", url, folder_url=folder_url)
     return context
