@@ -120,9 +120,16 @@ def test_text_that_markdown_would_change_is_imported_with_a_warning(
 
 
 def test_a_file_that_is_not_text_fails_naming_it(essays: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert essay("import", IMPORT_DIR / "not-text-png.txt", "--essays-dir", essays) == 1
+    out = capsys.readouterr().out
+    assert "not-text-png.txt" in out and "テキストファイルではありません（PNG）" in out and "not a text file" in out
+
+
+def test_a_pdf_is_read_as_a_pdf_whatever_its_name(essays: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # not-text-pdf.txt is the first bytes of a PDF and nothing more: read as a PDF, it is damaged.
     assert essay("import", PDF, "--essays-dir", essays) == 1
     out = capsys.readouterr().out
-    assert "not-text-pdf.txt" in out and "テキストファイルではありません（PDF）" in out and "not a text file" in out
+    assert "not-text-pdf.txt:0: PDF として読めません" in out and "cannot read the PDF" in out
 
 
 def test_a_header_problem_names_the_file_and_line(
@@ -187,3 +194,67 @@ def test_a_source_without_paragraph_signals_is_named_in_the_summary(
     assert "段落は行の長さから推測しました" in out
     assert "段落の手がかりがなく段落を推測したもの 1 件" in out and "1 source(s) had no paragraph signal" in out
     assert "flat.txt" in out.split("段落を推測したもの")[-1]
+
+
+PDF_DIR = Path(__file__).resolve().parent / "import-pdf"
+
+
+def test_a_pdf_imports_with_its_photos_beside_the_essay(essays: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert essay("import", PDF_DIR / "two-columns.pdf", "--essays-dir", essays) == 0
+    assert (essays / "0586.md").read_bytes() == (PDF_DIR / "two-columns.md").read_bytes()
+    photos = sorted(path.name for path in (essays / "0586").iterdir())
+    assert photos == ["photo-1.jpg", "photo-2.jpg"]
+    assert (essays / "0586" / "photo-1.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
+    out = capsys.readouterr().out
+    assert "写真 2 枚 →" in out and "2 photo(s) →" in out and "取り込み 1 件" in out
+    assert essay("check", "--essays-dir", essays) == 0
+
+
+def test_a_pdf_never_overwrites_an_essay_or_a_photo_without_force(
+    essays: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (essays / "0586").mkdir()
+    (essays / "0586" / "photo-1.jpg").write_bytes(b"a photo chosen by hand")
+    assert essay("import", PDF_DIR / "one-column.pdf", "--essays-dir", essays) == 1
+    assert "0586/photo-1.jpg はすでにあります" in capsys.readouterr().out
+    assert not (essays / "0586.md").exists()
+    assert (essays / "0586" / "photo-1.jpg").read_bytes() == b"a photo chosen by hand"
+    assert essay("import", PDF_DIR / "one-column.pdf", "--essays-dir", essays, "--force") == 0
+    assert (essays / "0586" / "photo-1.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
+
+
+def test_a_pdf_dry_run_lists_the_photos_and_writes_nothing(essays: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert essay("import", PDF_DIR / "one-column.pdf", "--dry-run", "--essays-dir", essays) == 0
+    out = capsys.readouterr().out
+    assert "would write photo" in out and "0586/photo-1.jpg" in out
+    assert "![写真1](0586/photo-1.jpg)" in out
+    assert list(essays.iterdir()) == [essays / "tags.yml"]
+
+
+def test_a_pdf_to_standard_output_says_its_photos_were_not_saved(
+    essays: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert essay("import", PDF_DIR / "one-column.pdf", "-o", "-", "--essays-dir", essays) == 0
+    captured = capsys.readouterr()
+    assert captured.out == (PDF_DIR / "one-column.md").read_text(encoding="utf-8")
+    assert "写真 1 枚は標準出力には書き出せません" in captured.err
+
+
+def test_a_pdf_written_under_another_name_points_at_its_own_photo_folder(essays: Path, tmp_path: Path) -> None:
+    target = tmp_path / "draft.md"
+    assert essay("import", PDF_DIR / "one-column.pdf", "-o", target, "--essays-dir", essays) == 0
+    assert "![写真1](draft/photo-1.jpg)" in target.read_text(encoding="utf-8")
+    assert (tmp_path / "draft" / "photo-1.jpg").exists()
+
+
+def test_a_folder_means_its_pdfs_too_and_a_scan_fails_in_the_summary(
+    essays: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "newsletters"
+    folder.mkdir()
+    shutil.copy(PDF_DIR / "vertical.pdf", folder / "586.pdf")
+    shutil.copy(PDF_DIR / "scan.pdf", folder / "587.PDF")
+    assert essay("import", folder, "--essays-dir", essays) == 1
+    out = capsys.readouterr().out
+    assert "586.pdf →" in out and "587.PDF:0: PDF に文字がありません" in out
+    assert "取り込み 1 件、既存のため見送り 0 件、失敗 1 件" in out

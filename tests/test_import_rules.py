@@ -42,7 +42,7 @@ def test_form_feeds_from_pdftotext_vanish() -> None:
 
 
 @pytest.mark.parametrize(("raw", "words"), [
-    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", ("PDF", "pdftotext")),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", ("PDF", "essay import にそのまま渡す")),
     (b"\x89PNG\r\n\x1a\n\x00\x00", ("PNG",)),
     (b"PK\x03\x04\x14\x00", ("Word", "書式なしテキスト")),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ("Word (.doc)",)),

@@ -1,7 +1,9 @@
 """``essay import SOURCE… [-o PATH | -o -] [--force] [--dry-run] [--tags T1,T2]``.
 
-Turns text extracted from an essay's PDF or Word file into ``essays/NNNN.md`` (the rules are in
-:mod:`essay_archive.importing.text_import`). A folder stands for every ``*.txt`` below it. At the end a
+Turns an essay's PDF newsletter, or text extracted from a PDF or Word file, into
+``essays/NNNN.md`` (the rules are in :mod:`essay_archive.importing.pdf_import` and
+:mod:`essay_archive.importing.text_import`); the photos of a PDF go beside it, in
+``essays/NNNN/``. A folder stands for every ``*.txt`` and ``*.pdf`` below it. At the end a
 summary lists what was imported, what was skipped because the essay file exists, and what
 failed and why; the exit status is 1 if anything was skipped or failed.
 """
@@ -16,10 +18,12 @@ from typing import TextIO
 
 from essay_archive.content import tag_vocabulary
 from essay_archive.content.messages import bilingual
-from essay_archive.importing import text_import
+from essay_archive.importing import pdf_import, text_import
 
 NAME = "import"
-HELP = "PDF や Word から取り出したテキストをエッセイにする (turn text extracted from a PDF/Word file into an essay)"
+HELP = "PDF かそこから取り出したテキストをエッセイにする (turn a PDF, or text extracted from one, into an essay)"
+#: Sources a folder stands for.
+SOURCE_SUFFIXES = (".txt", ".pdf")
 STDOUT = "-"
 
 
@@ -40,13 +44,14 @@ class Outcome:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     parser.add_argument("sources", nargs="+", type=Path, metavar="SOURCE",
-                        help="取り込むテキストファイルまたはフォルダ（フォルダは中の *.txt すべて） "
-                             "(text files, or folders meaning every *.txt below them)")
+                        help="取り込む PDF・テキストファイルまたはフォルダ（フォルダは中の *.txt と *.pdf すべて） "
+                             "(PDF or text files, or folders meaning every *.txt and *.pdf below them)")
     parser.add_argument("-o", "--output", metavar="PATH",
                         help="書き込み先のファイルまたはフォルダ。- なら標準出力（既定: essays/NNNN.md） "
                              "(file or folder to write to, '-' for standard output; default essays/NNNN.md)")
     parser.add_argument("--force", action="store_true",
-                        help="既存のファイルを上書きする (overwrite an existing essay file)")
+                        help="既存のファイル（エッセイと写真）を上書きする "
+                             "(overwrite an existing essay file and its photos)")
     parser.add_argument("--dry-run", action="store_true",
                         help="書き込まずに、書き込む内容と場所を表示する "
                              "(print what would be written where; write nothing)")
@@ -66,11 +71,12 @@ def shown(path: Path) -> str:
 
 
 def expand_sources(sources: list[Path]) -> list[Path]:
-    """Files as given, and folders replaced by the ``*.txt`` files below them, in name order."""
+    """Files as given, and folders replaced by the ``*.txt`` and ``*.pdf`` files below them, in name order."""
     expanded: list[Path] = []
     for source in sources:
         if source.is_dir():
-            found = sorted(path for path in source.rglob("*") if path.is_file() and path.suffix.lower() == ".txt")
+            found = sorted(path for path in source.rglob("*")
+                           if path.is_file() and path.suffix.lower() in SOURCE_SUFFIXES)
             expanded.extend(found or [source])
         else:
             expanded.append(source)
@@ -100,42 +106,64 @@ def import_one(
     name = shown(source)
     if source.is_dir():
         return Outcome(source, "failed", bilingual(
-            f"{name}: フォルダに .txt ファイルがありません", f"{name}: the folder holds no .txt file"))
+            f"{name}: フォルダに .txt と .pdf のファイルがありません",
+            f"{name}: the folder holds no .txt or .pdf file"))
     try:
         raw = source.read_bytes()
     except OSError as error:
         return Outcome(source, "failed", bilingual(
             f"{name}: 読み込めません（{error.strerror or error}）", f"{name}: cannot be read ({error})"))
     tags = text_import.parse_tags_option(args.tags) if args.tags is not None else None
+    photos: tuple[pdf_import.Photo, ...] = ()
     try:
-        essay = text_import.convert(raw, vocabulary, tags)
+        if pdf_import.is_pdf(raw):
+            read = pdf_import.read_pdf(raw, vocabulary, tags)
+            essay, photos = read.essay, read.photos
+        else:
+            essay = text_import.convert(raw, vocabulary, tags)
     except text_import.SourceError as error:
         return Outcome(source, "failed", error.problem.format(name))
-    text = essay.markdown()
     target = target_for(essay, args.output, args.essays_dir)
     if target is None:
-        sys.stdout.write(text)
-        return _imported(source, bilingual(f"{name} → 標準出力", f"{name} → standard output"), essay)
+        sys.stdout.write(essay.markdown())
+        outcome = _imported(source, bilingual(f"{name} → 標準出力", f"{name} → standard output"), essay)
+        if photos:
+            outcome.warnings.append(bilingual(
+                f"写真 {len(photos)} 枚は標準出力には書き出せません。-o なしで取り込むと essays/ に保存されます",
+                f"{len(photos)} photo(s) cannot go to standard output; import without -o to save them"))
+        return outcome
+    if photos and target.stem != pdf_import.photo_folder(essay.header.number):
+        essay = pdf_import.with_photo_folder(essay, photos, target.stem)
+    text = essay.markdown()
+    photo_paths = pdf_import.photo_targets(target, photos)
     where = shown(target)
     earlier = written.get(target.resolve())
     if earlier is not None:
         return Outcome(source, "failed", bilingual(
             f"{name}: {where} には {shown(earlier)} を書き込んだばかりです。号数を確かめてください",
             f"{name}: {where} was just written from {shown(earlier)}; check the numbers"))
-    if target.exists() and not args.force:
+    existing = next((path for path in [target, *photo_paths] if path.exists()), None)
+    if existing is not None and not args.force:
         return Outcome(source, "skipped", bilingual(
-            f"{name}: {where} はすでにあります。上書きするには --force を付けてください",
-            f"{name}: {where} already exists; add --force to overwrite it"))
+            f"{name}: {shown(existing)} はすでにあります。上書きするには --force を付けてください",
+            f"{name}: {shown(existing)} already exists; add --force to overwrite it"))
     note = _tag_note(essay)
     if args.dry_run:
         print(bilingual(f"==> {where} に書き込む内容（--dry-run のため書き込みません）",
                         f"would write {where}; nothing written because of --dry-run"), file=log)
+        for path, photo in zip(photo_paths, photos, strict=True):
+            print(bilingual(f"==> 写真 {shown(path)}（{len(photo.data):,} バイト）",
+                            f"would write photo {shown(path)} ({len(photo.data):,} bytes)"), file=log)
         sys.stdout.write(text)
         return _imported(source, bilingual(f"{name} → {where}（予定）{note[0]}",
                                            f"{name} → {where} (dry run){note[1]}"), essay)
     try:
         with target.open("wb" if args.force else "xb") as stream:
             stream.write(text.encode("utf-8"))
+        for path, photo in zip(photo_paths, photos, strict=True):
+            path.parent.mkdir(exist_ok=True)
+            with path.open("wb" if args.force else "xb") as stream:
+                stream.write(photo.data)
     except FileExistsError:
         return Outcome(source, "skipped", bilingual(
             f"{name}: {where} はすでにあります。上書きするには --force を付けてください",
@@ -145,6 +173,9 @@ def import_one(
             f"{name}: {where} に書き込めません（{error.strerror or error}）",
             f"{name}: cannot write {where} ({error})"))
     written[target.resolve()] = source
+    if photos:
+        folder = shown(photo_paths[0].parent)
+        note = (note[0] + f"（写真 {len(photos)} 枚 → {folder}/）", note[1] + f" ({len(photos)} photo(s) → {folder}/)")
     return _imported(source, bilingual(f"{name} → {where}{note[0]}", f"{name} → {where}{note[1]}"), essay)
 
 

@@ -78,6 +78,8 @@ JAPANESE_CHAR = (
 #: A justified line stretched by spaces: at least three Japanese characters each followed by one
 #: space (``意 見 や``). Each repetition consumes exactly two characters, so matching is linear.
 _STRETCHED = re.compile(f"(?:{JAPANESE_CHAR}[ \u00a0\u2002-\u200a]){{2,}}{JAPANESE_CHAR}")
+#: One Japanese character.
+JAPANESE_PATTERN = re.compile(JAPANESE_CHAR)
 _STRETCH_SPACE = re.compile("[ \u00a0\u2002-\u200a]")
 
 

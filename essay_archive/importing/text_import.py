@@ -106,7 +106,7 @@ ERAS: tuple[tuple[str, int, int], ...] = (
 
 #: Files that are not text, by their first bytes: what they are, and how to get text out of them.
 _BINARY_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF", "PDF", "pdftotext"),
+    (b"%PDF", "PDF", "PDF"),
     (b"\x89PNG", "PNG", ""),
     (b"\xff\xd8\xff", "JPEG", ""),
     (b"GIF8", "GIF", ""),
@@ -258,9 +258,9 @@ def decode(raw: bytes) -> tuple[str, str]:
     """
     for signature, kind, tool in _BINARY_SIGNATURES:
         if raw.startswith(signature):
-            if tool == "pdftotext":
-                raise _not_text(kind, "pdftotext などで文字を取り出した .txt を渡してください",
-                                "extract its text first (e.g. with pdftotext) and import the .txt")
+            if tool == "PDF":
+                raise _not_text(kind, "PDF は essay import にそのまま渡すと、PDF から直接取り込みます",
+                                "give the PDF itself to essay import, which reads PDFs directly")
             if tool == "Word":
                 raise _not_text(kind, "Word で「書式なしテキスト」として保存した .txt を渡してください",
                                 "save it from Word as plain text (.txt) and import that")
