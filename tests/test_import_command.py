@@ -227,7 +227,7 @@ def test_a_pdf_dry_run_lists_the_photos_and_writes_nothing(essays: Path, capsys:
     assert essay("import", PDF_DIR / "one-column.pdf", "--dry-run", "--essays-dir", essays) == 0
     out = capsys.readouterr().out
     assert "would write photo" in out and "0586/photo-1.jpg" in out
-    assert "![写真1](0586/photo-1.jpg)" in out
+    assert '](0586/photo-1.jpg "写真1　ロシアの軍服を着た兵士（イメージ）")' in out
     assert list(essays.iterdir()) == [essays / "tags.yml"]
 
 
@@ -243,7 +243,7 @@ def test_a_pdf_to_standard_output_says_its_photos_were_not_saved(
 def test_a_pdf_written_under_another_name_points_at_its_own_photo_folder(essays: Path, tmp_path: Path) -> None:
     target = tmp_path / "draft.md"
     assert essay("import", PDF_DIR / "one-column.pdf", "-o", target, "--essays-dir", essays) == 0
-    assert "![写真1](draft/photo-1.jpg)" in target.read_text(encoding="utf-8")
+    assert "](draft/photo-1.jpg " in target.read_text(encoding="utf-8")
     assert (tmp_path / "draft" / "photo-1.jpg").exists()
 
 

@@ -86,7 +86,9 @@ def test_the_paragraphs_header_and_photos_are_the_ones_typeset(name: str) -> Non
         before = [text for number, text in enumerate(essay.paragraphs[:position]) if number not in positions]
         assert len(before) == photo.after_paragraph, f"photo {index}"
         suffix = Path(result.photos[index - 1].name).suffix
-        assert essay.paragraphs[position] == f"![写真{index}](0586/photo-{index}{suffix})\n{photo.caption}"
+        description = photo.caption.split("\u3000", 1)[1]
+        assert essay.paragraphs[position] == f'![{description}](0586/photo-{index}{suffix} "{photo.caption}")'
+
 
 
 @pytest.mark.parametrize("name", [name for name in IMPORTED if CASES[name].photos])
@@ -95,6 +97,16 @@ def test_photos_are_real_images_of_the_photo_size(name: str) -> None:
         image = Image.open(io.BytesIO(photo.data))
         assert image.format == {".jpg": "JPEG", ".png": "PNG"}[Path(photo.name).suffix]
         assert image.width >= 100 and image.height >= 60
+
+
+@pytest.mark.parametrize(("caption", "markdown"), [
+    ("写真1　平壌の街並み", '![平壌の街並み](0586/photo-1.jpg "写真1　平壌の街並み")'),
+    ("", "![写真1](0586/photo-1.jpg)"),
+    ('“捨て駒”と呼ばれた "兵士"', """![“捨て駒”と呼ばれた "兵士"](0586/photo-1.jpg '“捨て駒”と呼ばれた "兵士"')"""),
+    ("[注] 図1", '![［注］ 図1](0586/photo-1.jpg "[注] 図1")'),
+])
+def test_photo_markdown_is_the_figure_syntax_with_the_caption_as_title(caption: str, markdown: str) -> None:
+    assert pdf_import.photo_markdown(1, "photo-1.jpg", caption, folder="0586") == markdown
 
 
 def test_decorative_images_are_left_out() -> None:

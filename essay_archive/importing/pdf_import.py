@@ -18,7 +18,8 @@ reader works on the position of every character (pdfplumber) and decides as a ty
 * **Header**: the title with the number, the date and the author are found among the first
   lines of the first page by the text importer's rules, wherever the layout put them.
 * **Photos** are saved beside the essay with their captions (smaller print right below the
-  photo), and placed after the paragraph they stood in.
+  photo), and placed after the paragraph they stood in, as ``![description](0586/photo-1.jpg
+  "caption")``; the description is made from the caption, and the contributor is asked to check it.
 * **Characters** are normalised like the text import's (radicals, vertical forms); spaces
   between Japanese characters, which justified lines put in, are dropped; a space is kept
   between Latin words.
@@ -381,6 +382,12 @@ class _Image:
         return self.top, self.bottom, self.x0, self.x1
 
 
+PHOTO_NOTE = bilingual(
+    "写真の説明（![…] の中）は説明文から仮に作りました。写っているものを確かめて書き直してください",
+    "each photo's description (inside ![…]) was made from its caption; check it says what the photo shows",
+)
+
+
 def _refuse(ja: str, en: str) -> SourceError:
     return SourceError(Problem(0, bilingual(ja, en)))
 
@@ -588,6 +595,8 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
     paragraphs, doubtful, photo_slots = _paragraphs(body_lines, photos_found, body_size)
     photos, texts, markup = _with_photos(paragraphs, photo_slots, block.header.number)
     notes = list(block.notes)
+    if photos:
+        notes.append(PHOTO_NOTE)
     if doubtful:
         notes.append(text_import.doubtful_breaks_note(doubtful))
     if not texts:
@@ -740,10 +749,24 @@ def photo_folder(number: int) -> str:
     return f"{number:04d}"
 
 
+#: The label a caption starts with (``写真1　``), left out of the description made from it.
+_CAPTION_LABEL = re.compile(r"^(?:写真|図|Photo|Fig\.?)\s*[0-9０-９]*[\s:：.．、]*")
+
+
 def photo_markdown(index: int, name: str, caption: str, *, folder: str) -> str:
-    """A photo as the essay shows it: the image on its own line, then its caption line if any."""
-    image = f"![写真{index}]({folder}/{name})"
-    return image + ("\n" + caption if caption else "")
+    """A photo as the essay shows it (see ``essay_archive.content.image_rules``): alone in its
+    paragraph, described by its caption without the label (or ``写真N``), the caption as title."""
+    description = _CAPTION_LABEL.sub("", caption).strip() or f"写真{index}"
+    # Brackets would end the description early; full-width ones read the same.
+    description = description.replace("[", "［").replace("]", "］")
+    address = f"{folder}/{name}"
+    if not caption:
+        return f"![{description}]({address})"
+    if '"' not in caption:
+        return f'![{description}]({address} "{caption}")'
+    if "'" not in caption:
+        return f"![{description}]({address} '{caption}')"
+    return f'![{description}]({address} "{caption.replace(chr(34), "&quot;")}")'
 
 
 def _image_file(image: _Image) -> tuple[bytes, str]:
