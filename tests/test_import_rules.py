@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import yaml
 
@@ -344,3 +346,13 @@ def test_kangxi_radicals_and_vertical_forms_in_a_text_become_ordinary_characters
     essay = text_import.convert("題名（５号）\n２０２４年 １⽉ 石館\n⽉曜⽇に⺟と話した︒ \n".encode(), VOCABULARY)
     assert essay.header.date == EssayDate(2024, 1)
     assert essay.paragraphs == ("月曜日に母と話した。",)
+
+
+def test_a_hostile_header_line_costs_nothing() -> None:
+    started = time.perf_counter()
+    with pytest.raises(SourceError):
+        text_import.find_header(["題名" + " " * 20_000 + "x", "本文" * 20_000, "２０２４年 １月 石館"])
+    padded = ["題名（１号）" + " " * 20_000, "２０２４年 １月 石館" + "\u3000" * 20_000, "本文。"]
+    block = text_import.find_header(padded)
+    assert block.header.title == "題名"
+    assert time.perf_counter() - started < 1

@@ -50,6 +50,8 @@ MAX_CHARACTERS = 200_000
 MAX_BYTES = 50_000_000
 #: A page is text when it holds at least this many characters; fewer on every page is a scan.
 MIN_CHARACTERS = 20
+#: At most this many images are considered as photos; an essay has a handful.
+MAX_IMAGES = 60
 #: Images smaller than this (points, either side) or thinner than 1:ASPECT are decoration.
 MIN_PHOTO_SIDE = 36.0
 MAX_PHOTO_ASPECT = 6.0
@@ -314,8 +316,13 @@ def reading_order(lines: list[Line], body_size: float) -> list[Line]:
     def flush() -> None:
         # Lines above the first row that has text in two columns (a date set flush right under
         # the title) belong to the head, not to a column: they are read first, top down.
+        # Rows are bucketed by height so that this stays linear in the number of lines.
+        step = 1.5 * body_size
+        columns_at: dict[int, set[int]] = {}
+        for line in band:
+            columns_at.setdefault(int(line.u0 // step), set()).add(line.column)
         partnered = [line.u0 for line in band if any(
-            other.column != line.column and abs(other.u0 - line.u0) < 1.5 * line.size for other in band)]
+            columns_at.get(int(line.u0 // step) + offset, set()) - {line.column} for offset in (-1, 0, 1))]
         top = min(partnered) if partnered else float("-inf")
         head = [line for line in band if line.u1 < top]
         ordered.extend(sorted(head, key=lambda line: (line.u0, line.v0)))
@@ -574,6 +581,10 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
 
     repeated: Counter[tuple[int, int, int, int]] = Counter(_image_key(image) for image in images)
     photos_found = [image for image in images if _is_photo(image, heights[image.page - 1], repeated)]
+    if len(photos_found) > MAX_IMAGES:
+        raise _refuse(f"PDF に写真が {len(photos_found)} 枚あります（{MAX_IMAGES} 枚まで）。"
+                      "1編ずつの PDF にしてください",
+                      f"the PDF holds {len(photos_found)} photos ({MAX_IMAGES} at most); import one essay at a time")
     for image in photos_found:
         _captions(image, pages[image.page - 1], body_size)
 

@@ -67,6 +67,9 @@ IDEOGRAPHIC_SPACE = "\u3000"
 INDENTS = (IDEOGRAPHIC_SPACE, "\u2003")
 #: The title and date lines are looked for among this many non-blank lines at the start.
 HEADER_SEARCH_LINES = 12
+#: A title or date line is never longer than this; a longer line is not matched against the
+#: header patterns at all, which keeps their cost bounded whatever a file holds.
+MAX_HEADER_LINE = 200
 #: A line a contributor would call a line of body text is at most this long; a longer "line" is
 #: cut to this length in messages.
 QUOTE_LENGTH = 20
@@ -401,6 +404,9 @@ def looks_like_masthead(text: str) -> bool:
 
 
 def _title_of(line: str, line_number: int) -> tuple[int, str] | None:
+    line = line.strip()
+    if len(line) > MAX_HEADER_LINE:
+        return None
     try:
         return parse_title_line(line, line_number)
     except SourceError:
@@ -409,6 +415,9 @@ def _title_of(line: str, line_number: int) -> tuple[int, str] | None:
 
 def _date_of(line: str, line_number: int) -> tuple[EssayDate, str] | None:
     """The date and what else the line holds ('' when only the date): None without a date."""
+    line = line.strip()
+    if len(line) > MAX_HEADER_LINE:
+        return None
     if not (_ERA_DATE.search(line) or _WESTERN_DATE.search(line) or _NUMERIC_DATE.search(line)):
         return None
     try:
@@ -445,7 +454,8 @@ def find_header(lines: Sequence[str]) -> HeaderBlock:
     titles = [(index, found) for index in candidates if (found := _title_of(lines[index], index + 1))]
     plain_titles = [(index, found) for index, found in titles if not looks_like_masthead(found[1])]
     if not titles:
-        parse_title_line(lines[candidates[0]], candidates[0] + 1)  # raises, naming the first line
+        first = lines[candidates[0]].strip()
+        parse_title_line(first[:MAX_HEADER_LINE], candidates[0] + 1)  # raises, naming the first line
     title_index, (number, title) = (plain_titles or titles)[0]
     used = {title_index}
     mastheads: list[int] = []
