@@ -34,7 +34,9 @@ serve: $(VENV)/.installed
 serve-full: $(VENV)/.installed
 	SITE_URL=$(SERVE_URL) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
 
+# The build runs the search index it made in Node.js before it succeeds (search_index.py).
 build: $(VENV)/.installed
+	command -v node >/dev/null 2>&1 || sh scripts/install-system-deps.sh --node-only
 	$(BIN)/mkdocs build --strict -d site
 
 check: $(VENV)/.installed

@@ -2,6 +2,14 @@
 # Debian packages the browser tests need: Chromium and Japanese fonts. Installs only what is missing.
 set -eu
 missing=""
+# `--node-only`: just Node.js, which `make build` needs to try the search index it built.
+if [ "${1:-}" = "--node-only" ]; then
+  command -v node >/dev/null 2>&1 && exit 0
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs
+  exit 0
+fi
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$missing fonts-noto-cjk"
 dpkg -s poppler-utils >/dev/null 2>&1 || missing="$missing poppler-utils"

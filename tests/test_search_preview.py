@@ -60,6 +60,18 @@ class _Config:
         self.site_dir = str(site_dir)
 
 
+class _FakeBuilder:
+    def __init__(self, numbers: list[int]) -> None:
+        self.numbers = numbers
+        self.closed = False
+
+    def missing(self) -> list[int]:
+        return []
+
+    def close(self) -> None:
+        self.closed = True
+
+
 @pytest.mark.parametrize(("command", "indexed_before", "in_background"), [
     ("serve", True, True),    # a rebuild while previewing
     ("serve", False, False),  # the first serve build: search must work from the start
@@ -70,17 +82,20 @@ def test_only_serve_rebuilds_index_in_the_background(
 ) -> None:
     hook = _hook()
     requested: list[Path] = []
+    finished: list[Path] = []
     monkeypatch.setattr(hook._background, "request", requested.append)
+    monkeypatch.setattr(search_index, "start_builder", lambda numbers, shard_size: _FakeBuilder(numbers))
+    monkeypatch.setattr(search_index, "finish_index", lambda builder, site_dir: finished.append(site_dir) or 0)
     monkeypatch.setattr(search_index, "build_index",
-                        lambda site_dir, **_: (_ for _ in ()).throw(AssertionError("sync")))
+                        lambda site_dir, **_: (_ for _ in ()).throw(AssertionError("from disk")))
     monkeypatch.setattr(hook.mkdocs_state, "of", lambda config: SimpleNamespace(essays=[]))
     if indexed_before:
         (tmp_path / search_index.INDEX_FOLDER).mkdir()
     hook.on_startup(command=command, dirty=True)
+    hook.on_files(None, config=_Config(tmp_path))
+    hook.on_post_build(config=_Config(tmp_path))
     if in_background:
-        hook.on_post_build(config=_Config(tmp_path))
-        assert requested == [tmp_path]
+        assert (requested, finished) == ([tmp_path], [])
     else:
-        with pytest.raises(AssertionError, match="sync"):
-            hook.on_post_build(config=_Config(tmp_path))
-        assert requested == []
+        # Indexed while rendering, then checked before the build ends.
+        assert (requested, finished) == ([], [tmp_path])

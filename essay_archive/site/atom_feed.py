@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from urllib.parse import urljoin
 from xml.etree import ElementTree
 
-from essay_archive.site import link_preview
 from essay_archive.content.archive import Archive
+from essay_archive.site import link_preview
 
 #: Feed readers fetch the feed often: the newest essays are enough, the archive has the rest.
 FEED_ENTRIES = 20

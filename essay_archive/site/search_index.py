@@ -1,38 +1,58 @@
-"""The site's search index: Pagefind over the built essay pages, and nothing of Material's lunr.
+"""The site's search index: Pagefind over the essay pages, built while MkDocs renders them, then checked.
 
 Pagefind's extended build segments Japanese into words, so compounds such as 短波ラジオ or
 クルスク州 are found and 外貨 does not match a page that only has 外国語. The index is written
 beside the site in ``pagefind/``; the reader's browser loads its pieces only when searching.
 
-Pagefind holds a whole index in memory while it builds it: about 300 MB for its Japanese
-dictionary plus 0.36 MB per essay, 1.76 GB at 5,000 essays. Past ``SHARD_SIZE`` essays the index
-is therefore split into shards, each built by its own Pagefind process one after another:
-``pagefind/`` holds the newest essays, ``pagefind-1/``, ``pagefind-2/``… the older ones, and the
-search box merges them in the browser (Pagefind's ``mergeIndex``).
+One Pagefind service (``pagefind_service``) runs for the whole build. It starts with the build and
+loads its Japanese dictionary while MkDocs reads and converts the essays; each essay page is then
+handed to it as MkDocs writes the page (``IndexBuilder.add``), so Pagefind indexes on the second
+core while MkDocs renders the next pages. Nothing is read back from disk.
+
+Pagefind holds an index in memory while it builds it: about 300 MB for its dictionary plus
+0.36 MB per essay, 1.76 GB for one index of 5,000 essays. Past ``SHARD_SIZE`` essays the index is
+therefore split into shards: ``pagefind/`` holds the newest essays, ``pagefind-1/``,
+``pagefind-2/``… the older ones, and the search box merges them in the browser (Pagefind's
+``mergeIndex``). The shards are built one after another in the same service: as soon as a
+shard's last essay is in, its files are taken and its index dropped, so memory peaks at one
+shard's index, and the dictionary is loaded once.
+
+Before the build succeeds, ``check_index`` verifies what will be published: every file Pagefind
+produced is on disk whole, the WebAssembly and scripts are the installed Pagefind's own, every
+shard's entry file and metadata are there and count its essays, and the pages name every shard;
+then ``query_check`` runs the index in Node.js, as the search box would, and searches one essay's
+number per shard.
 """
 
 from __future__ import annotations
 
-import asyncio
+import collections
+import gzip
+import hashlib
+import json
 import logging
 import math
 import re
 import shutil
+import subprocess
 import threading
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pagefind.index import IndexConfig, PagefindIndex
+from essay_archive.content.messages import bilingual
+from essay_archive.site.pagefind_service import PagefindService, PagefindServiceError
 
-#: Essay pages only: home, listings and tag pages would crowd the results, and a narrow glob
-#: halves Pagefind's time at 1,000 essays.
+#: Essay pages only: home, listings and tag pages would crowd the results.
 ESSAY_PAGES = "essays/*/index.html"
 #: Where the index lands inside the built site (its URL is ``<site>/pagefind/``); further shards
 #: go to ``pagefind-1/``, ``pagefind-2/``…
 INDEX_FOLDER = "pagefind"
 #: Essays per shard at most. 1,000 keeps Pagefind under 0.7 GB while it builds a shard, and keeps
-#: an archive of up to 1,000 essays in one index, exactly as before sharding.
+#: an archive of up to 1,000 essays in one index.
 SHARD_SIZE = 1000
 #: Environment variable that overrides ``SHARD_SIZE`` for a build (tests shard a small site).
 SHARD_SIZE_VARIABLE = "ESSAY_SEARCH_SHARD_SIZE"
@@ -40,10 +60,29 @@ SHARD_SIZE_VARIABLE = "ESSAY_SEARCH_SHARD_SIZE"
 LANGUAGE = "ja"
 #: Material copies its lunr search (about 1.2 MB) into every site; nothing here loads it.
 UNUSED_THEME_SEARCH = ("assets/javascripts/lunr", "assets/javascripts/workers/search.*")
+#: Pages handed to Pagefind and not yet indexed, at most: past this the build waits for Pagefind,
+#: so that a slow indexer cannot pile up the whole archive in its input queue.
+PAGES_IN_FLIGHT = 400
+#: Where the new index is written and checked before it replaces the old one (inside the site).
+STAGING_FOLDER = ".pagefind-staging"
+#: The checker that runs the index (see search_query.mjs).
+QUERY_SCRIPT = Path(__file__).with_name("search_query.mjs")
+#: Seconds the Node.js check may take.
+QUERY_PATIENCE = 120
+#: Every compressed index file starts with this once decompressed.
+_INDEX_FILE_MAGIC = b"pagefind_dcd"
+_INDEX_FILE_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+_SHARDS_ATTRIBUTE = re.compile(r'data-pagefind-shards="([^"]*)"')
+#: The page of the small index whose files serve as the installed Pagefind's reference copies;
+#: a Japanese HTML page, so that making it also loads what indexing an essay needs (the
+#: dictionary) before the first essay arrives.
+_REFERENCE_PAGE = '<html lang="ja"><body><p>検索の準備</p></body></html>'
+
+log = logging.getLogger("mkdocs.hooks.search_index")
 
 
 class SearchIndexError(RuntimeError):
-    """Pagefind could not index the site; the message says what to do, in Japanese first."""
+    """The search index could not be built or failed its check; the message says what to do."""
 
 
 def shard_size_from(environ: Mapping[str, str]) -> int:
@@ -61,93 +100,453 @@ def shard_size_from(environ: Mapping[str, str]) -> int:
 
 def index_folders(essays: int, shard_size: int = SHARD_SIZE) -> list[str]:
     """The index folders for an archive of ``essays`` essays: ``pagefind`` first, then its shards."""
-    return [_shard_folder(number) for number in range(max(1, math.ceil(essays / shard_size)))]
+    return [shard_folder(number) for number in range(max(1, math.ceil(essays / shard_size)))]
 
 
-def _shard_folder(number: int) -> str:
-    return INDEX_FOLDER if number == 0 else f"{INDEX_FOLDER}-{number}"
+def shard_folder(position: int) -> str:
+    """``pagefind`` for the first shard, ``pagefind-1``, ``pagefind-2``… for the next."""
+    return INDEX_FOLDER if position == 0 else f"{INDEX_FOLDER}-{position}"
 
 
-def _newest_first(page: Path) -> tuple[int, int, str]:
-    # Essay pages live at essays/<number>/: higher numbers are newer issues.
-    name = page.parent.name
-    return (0, -int(name), name) if name.isdigit() else (1, 0, name)
+def essay_url(number: int) -> str:
+    """The address Pagefind records for an essay, from the site root: ``/essays/586/``."""
+    return f"/essays/{number}/"
 
 
-def _shard_globs(site_dir: Path, shard_size: int) -> list[str]:
-    pages = sorted(site_dir.glob(ESSAY_PAGES), key=_newest_first)
-    if len(pages) <= shard_size:
-        return [ESSAY_PAGES]
-    # One Pagefind glob per shard naming its essay folders (essays/{586,585,…}/index.html): the
-    # shared prefix and suffix keep Pagefind's glob matching fast; whole paths as alternatives
-    # were several times slower at 1,000 essays.
-    globs = []
-    for start in range(0, len(pages), shard_size):
-        names = ",".join(_glob_literal(page.parent.name) for page in pages[start:start + shard_size])
-        globs.append(ESSAY_PAGES.replace("*", "{" + names + "}", 1))
-    return globs
+@dataclass(frozen=True)
+class Shard:
+    """One index folder and the essays it holds, newest first."""
+
+    folder: str
+    numbers: tuple[int, ...]
 
 
-def _glob_literal(name: str) -> str:
-    return re.sub(r"([\\{}\[\]*?,()<>:!#])", r"\\\1", name)
+def plan_shards(numbers: Iterable[int], shard_size: int = SHARD_SIZE) -> list[Shard]:
+    """Split essay numbers newest (highest) first into shards of ``shard_size``; always one shard."""
+    newest_first = sorted(set(numbers), reverse=True)
+    chunks = [tuple(newest_first[start:start + shard_size]) for start in range(0, len(newest_first), shard_size)]
+    return [Shard(shard_folder(position), chunk) for position, chunk in enumerate(chunks or [()])]
 
 
-async def _index(site_dir: Path, shard_size: int) -> int:
-    globs = _shard_globs(site_dir, shard_size)
-    indexed = 0
-    # One Pagefind process per shard, one after another: memory peaks at one shard's index.
-    for number, glob in enumerate(globs):
-        config = IndexConfig(output_path=str(site_dir / _shard_folder(number)), force_language=LANGUAGE)
-        async with PagefindIndex(config=config) as index:
-            result = await index.add_directory(str(site_dir), glob=glob)
-            indexed += int(result["page_count"])
-    _remove_stale_shards(site_dir, len(globs))
-    return indexed
+# --- Building --------------------------------------------------------------------------------
 
 
-def _remove_stale_shards(site_dir: Path, shards: int) -> None:
+def reference_files(service: PagefindService) -> dict[str, bytes]:
+    """The files every index of the installed Pagefind carries (scripts, WebAssembly), as it makes them.
+
+    They come from a one-line index built in ``service``; the build compares each shard's copies
+    with these. Making it also loads Pagefind's Japanese dictionary, so it is the first request.
+    """
+    index_id = service.new_index({"force_language": LANGUAGE})
+    service.add_html(index_id, _REFERENCE_PAGE, "/").result()
+    files = service.get_files(index_id).result()
+    service.delete_index(index_id)
+    return {path: content for path, content in files.items() if _is_shared_file(path)}
+
+
+def _is_shared_file(path: str) -> bool:
+    # Index data (pagefind.<hash>.pf_meta, index/, fragment/, filter/) and the entry file differ
+    # from index to index; the rest is Pagefind's own code.
+    return "/" not in path and not path.endswith(_INDEX_FILE_SUFFIXES) and path != "pagefind-entry.json"
+
+
+class IndexBuilder:
+    """Every shard's index, built in one Pagefind service from pages handed over one at a time.
+
+    ``add`` returns at once; Pagefind indexes in its own process. When a shard's last essay has
+    been added, its files are requested and its index dropped from Pagefind's memory.
+    """
+
+    def __init__(self, service: PagefindService, shards: Sequence[Shard]) -> None:
+        self._service = service
+        self._shards = list(shards)
+        self._shard_of = {number: position for position, shard in enumerate(self._shards) for number in shard.numbers}
+        self._missing = [set(shard.numbers) for shard in self._shards]
+        self._index_ids: dict[int, int] = {}
+        self._files: dict[int, Future[dict[str, bytes]]] = {}
+        self._in_flight: collections.deque[tuple[int, Future[dict[str, Any]]]] = collections.deque()
+        self._indexed = 0
+        self._errors: list[str] = []
+        self._lock = threading.Lock()
+        #: The address each essay was indexed under, from the site root.
+        self.urls: dict[int, str] = {}
+        #: The installed Pagefind's own copies of the shared files, asked for first (see reference_files).
+        self.reference: Future[dict[str, bytes]] = Future()
+        threading.Thread(target=self._load_reference, name="pagefind-reference", daemon=True).start()
+
+    def _load_reference(self) -> None:
+        try:
+            self.reference.set_result(reference_files(self._service))
+        except Exception as error:  # the service reports failures as plain exceptions; kept for finish()
+            self.reference.set_exception(error)
+
+    @property
+    def shards(self) -> list[Shard]:
+        """The shards being built."""
+        return list(self._shards)
+
+    def add(self, number: int, html: str, url: str | None = None) -> None:
+        """Hand essay ``number``'s finished page to Pagefind; ``url`` defaults to ``essay_url(number)``."""
+        url = url or essay_url(number)
+        with self._lock:
+            position = self._shard_of.get(number)
+            if position is None or number not in self._missing[position]:
+                return
+            index_id = self._index_ids.get(position)
+            if index_id is None:
+                index_id = self._index_ids[position] = self._service.new_index({"force_language": LANGUAGE})
+            self.urls[number] = url
+            self._in_flight.append((number, self._service.add_html(index_id, html, url)))
+            self._missing[position].discard(number)
+            if not self._missing[position]:
+                # Pagefind answers in order: this comes after every page of the shard.
+                self._files[position] = self._service.get_files(index_id)
+                self._service.delete_index(index_id)
+            while len(self._in_flight) > PAGES_IN_FLIGHT:
+                self._settle(*self._in_flight.popleft())
+
+    def missing(self) -> list[int]:
+        """Essays not handed over yet, newest first."""
+        return sorted((number for numbers in self._missing for number in numbers), reverse=True)
+
+    def _settle(self, number: int, answer: Future[dict[str, Any]]) -> None:
+        try:
+            answer.result()
+        except PagefindServiceError as error:
+            self._errors.append(f"{essay_url(number)}: {error}")
+        else:
+            self._indexed += 1
+
+    def finish(self) -> tuple[dict[str, dict[str, bytes]], dict[str, bytes]]:
+        """Wait for Pagefind: every shard's files by folder, and the reference files."""
+        missing = self.missing()
+        if missing:
+            shown = "、".join(f"第{number}号" for number in missing[:10]) + ("…" if len(missing) > 10 else "")
+            raise SearchIndexError(bilingual(
+                f"検索の索引に渡されなかったエッセイが {len(missing)} 編あります（{shown}）",
+                f"{len(missing)} essays never reached the search index; their pages were not rendered",
+            ))
+        with self._lock:
+            while self._in_flight:
+                self._settle(*self._in_flight.popleft())
+        if self._errors:
+            raise SearchIndexError(bilingual(
+                "Pagefind がエッセイのページを索引にできませんでした",
+                "Pagefind could not index these essay pages",
+            ) + "\n" + "\n".join(self._errors[:20]))
+        try:
+            files = {self._shards[position].folder: future.result() for position, future in sorted(self._files.items())}
+            reference = self.reference.result()
+        except PagefindServiceError as error:
+            raise SearchIndexError(bilingual(
+                "Pagefind が検索の索引を作れませんでした", "Pagefind could not build the search index",
+            ) + f": {error}") from error
+        for shard in self._shards:
+            if not shard.numbers:
+                # An archive without essays still gets a loadable, empty index.
+                files[shard.folder] = dict(reference) | {"pagefind-entry.json": _empty_entry(reference)}
+        return files, reference
+
+    def close(self) -> None:
+        """Stop the Pagefind service (unanswered requests fail)."""
+        self._service.close()
+
+    @property
+    def indexed(self) -> int:
+        """Pages Pagefind has reported indexing so far (all of them after ``finish``)."""
+        return self._indexed
+
+
+def _empty_entry(reference: Mapping[str, bytes]) -> bytes:
+    return json.dumps({"version": installed_pagefind_version(reference), "languages": {}}).encode("utf-8")
+
+
+def installed_pagefind_version(reference: Mapping[str, bytes]) -> str:
+    """The version the installed Pagefind writes in its scripts (``pagefind_version``)."""
+    match = re.search(rb'pagefind_version\s*=\s*"([^"]+)"', reference.get("pagefind.js", b""))
+    return match[1].decode("ascii") if match else ""
+
+
+def start_builder(numbers: Iterable[int], shard_size: int = SHARD_SIZE) -> IndexBuilder:
+    """Start a Pagefind service and a builder for the essays ``numbers``."""
+    try:
+        service = PagefindService()
+    except PagefindServiceError as error:
+        raise SearchIndexError(bilingual(
+            "Pagefind を起動できませんでした。pagefind[extended] が入っているか確かめてください",
+            "could not start Pagefind; is pagefind[extended] installed?",
+        ) + f": {error}") from error
+    return IndexBuilder(service, plan_shards(numbers, shard_size))
+
+
+# --- Writing, checking and publishing ---------------------------------------------------------
+
+
+#: Writes one index file; tests swap it to reproduce a cut-off write.
+FileWriter = Callable[[Path, bytes], None]
+
+
+def _write_file(path: Path, content: bytes) -> None:
+    path.write_bytes(content)
+
+
+def write_index(root: Path, files: Mapping[str, Mapping[str, bytes]], writer: FileWriter | None = None) -> None:
+    """Write each shard's files under ``root/<folder>/``, replacing what was there."""
+    writer = writer or _write_file
+    if root.exists():
+        shutil.rmtree(root)
+    for folder, contents in files.items():
+        for name, content in contents.items():
+            path = root / folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer(path, content)
+
+
+def check_index(
+    root: Path,
+    shards: Sequence[Shard],
+    reference: Mapping[str, bytes],
+    *,
+    written: Mapping[str, Mapping[str, bytes]] | None = None,
+    page_shards: Sequence[str] | None = None,
+) -> list[str]:
+    """What is wrong with the index folders under ``root``, each as a bilingual message.
+
+    - every file Pagefind produced (``written``, when known) is on disk with its full size and bytes;
+    - each shard's copies of Pagefind's scripts and WebAssembly equal the installed Pagefind's
+      (``reference``), and no other index folder lies beside them;
+    - each shard's ``pagefind-entry.json`` names the installed version and counts the shard's
+      essays, and the metadata file it points to is there;
+    - every compressed index file decompresses whole;
+    - ``page_shards``, the extra folders the pages tell the search box to merge, are the shards.
+    """
+    problems: list[str] = []
+    version = installed_pagefind_version(reference)
+    expected = {shard.folder for shard in shards}
+    present = {path.name for path in root.glob(f"{INDEX_FOLDER}*") if path.is_dir()}
+    for folder in sorted(present - expected):
+        problems.append(bilingual(f"余分な索引フォルダー {folder}/ があります", f"unexpected index folder {folder}/"))
+    extra_shards = [shard.folder for shard in shards[1:]]
+    if page_shards is not None and list(page_shards) != extra_shards:
+        problems.append(bilingual(
+            f"ページが検索欄に渡す索引の一覧 {list(page_shards)} が実際の索引 {extra_shards} と違います",
+            "the pages do not name every shard of the index for the search box to merge",
+        ))
+    for shard in shards:
+        folder = root / shard.folder
+        if not folder.is_dir():
+            problems.append(bilingual(f"索引フォルダー {shard.folder}/ がありません",
+                                      f"index folder {shard.folder}/ is missing"))
+            continue
+        for name, content in (written or {}).get(shard.folder, {}).items():
+            problems += _compare(folder / name, f"{shard.folder}/{name}", content,
+                                 "Pagefind が書いた", "as Pagefind produced it")
+        for name, content in reference.items():
+            problems += _compare(folder / name, f"{shard.folder}/{name}", content,
+                                 "インストールされた Pagefind の", "as the installed Pagefind ships it")
+        problems += _check_entry(folder, shard, version)
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in _INDEX_FILE_SUFFIXES:
+                problems += _check_compressed(path, f"{shard.folder}/{path.relative_to(folder).as_posix()}")
+    return problems
+
+
+def _compare(path: Path, name: str, content: bytes, japanese_source: str, english_source: str) -> list[str]:
+    if not path.is_file():
+        return [bilingual(f"索引のファイル {name} がありません", f"index file {name} is missing")]
+    size = path.stat().st_size
+    if size != len(content):
+        return [bilingual(
+            f"索引のファイル {name} が {size:,} バイトで、{japanese_source} {len(content):,} バイトと違います"
+            "（途中で切れています）",
+            f"index file {name} has {size:,} bytes, not the {len(content):,} bytes {english_source} (cut short)",
+        )]
+    if hashlib.sha256(path.read_bytes()).digest() != hashlib.sha256(content).digest():
+        return [bilingual(f"索引のファイル {name} の中身が{japanese_source}ものと違います",
+                          f"index file {name} differs from the bytes {english_source}")]
+    return []
+
+
+def _check_entry(folder: Path, shard: Shard, version: str) -> list[str]:
+    name = f"{shard.folder}/pagefind-entry.json"
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        languages = entry["languages"]
+        counted = sum(int(language["page_count"]) for language in languages.values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return [bilingual(f"索引の入口 {name} が読めません", f"the index entry {name} is missing or unreadable")]
+    problems = []
+    if entry.get("version") != version:
+        problems.append(bilingual(
+            f"索引の入口 {name} の版 {entry.get('version')} がインストールされた Pagefind {version} と違います",
+            f"{name} was made by Pagefind {entry.get('version')}, not the installed {version}",
+        ))
+    if counted != len(shard.numbers):
+        problems.append(bilingual(f"索引の入口 {name} のページ数 {counted} が {len(shard.numbers)} 編と違います",
+                                  f"{name} counts {counted} pages, not the shard's {len(shard.numbers)} essays"))
+    for language in languages.values():
+        meta = folder / f"pagefind.{language.get('hash')}.pf_meta"
+        if not meta.is_file():
+            problems.append(bilingual(f"索引の入口 {name} が指す {meta.name} がありません",
+                                      f"{meta.name}, named by {name}, is missing"))
+    return problems
+
+
+def _check_compressed(path: Path, name: str) -> list[str]:
+    try:
+        content = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError, zlib.error):
+        content = b""
+    if not content.startswith(_INDEX_FILE_MAGIC):
+        return [bilingual(f"索引のファイル {name} が壊れています（最後まで展開できません）",
+                          f"index file {name} is damaged: it does not decompress whole")]
+    return []
+
+
+def query_numbers(shards: Sequence[Shard]) -> list[int]:
+    """The essay searched for by its number in each shard: its newest (the most digits)."""
+    return [shard.numbers[0] for shard in shards if shard.numbers]
+
+
+def query_check(
+    root: Path, shards: Sequence[Shard], urls: Mapping[int, str] | None = None, node: str | None = None,
+) -> list[str]:
+    """Run the index under ``root`` in Node.js as the search box does and search essays by number.
+
+    The shards are merged into the first as in the browser; searching each shard's newest essay's
+    number must bring that essay up among the first results (at its address in ``urls``, by
+    default ``essay_url``).
+    """
+    numbers = query_numbers(shards)
+    if not numbers:
+        return []
+    node = node or shutil.which("node")
+    if node is None:
+        return [bilingual(
+            "検索の索引を試すための Node.js (node) がありません。nodejs を入れてください（make system-deps）",
+            "Node.js (node) is needed to try the search index; install nodejs (make system-deps)",
+        )]
+    command = [node, str(QUERY_SCRIPT), str(root), ",".join(shard.folder for shard in shards),
+               *(str(number) for number in numbers)]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
+                                timeout=QUERY_PATIENCE, check=False)
+    except subprocess.TimeoutExpired:
+        return [bilingual("検索の索引の試験が時間内に終わりませんでした", "trying the search index timed out")]
+    if result.returncode != 0:
+        detail = "\n".join(result.stderr.strip().splitlines()[:6])
+        return [bilingual("検索の索引を読み込めません（ブラウザーでも検索できません）",
+                          "the search index does not load, so search would fail in the browser") + f"\n{detail}"]
+    answers = {}
+    for line in result.stdout.splitlines():
+        answer = json.loads(line)
+        answers[answer["query"]] = answer["urls"]
+    problems = []
+    for number in numbers:
+        if (urls or {}).get(number, essay_url(number)) not in answers.get(str(number), []):
+            problems.append(bilingual(
+                f"検索の索引で「{number}」を探しても第{number}号が見つかりません",
+                f"searching the index for {number} does not find essay {number}",
+            ))
+    return problems
+
+
+def page_shards(site_dir: Path) -> list[str] | None:
+    """The extra index folders the home page tells the search box to merge (``None`` without a home page)."""
+    try:
+        html = (site_dir / "index.html").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    match = _SHARDS_ATTRIBUTE.search(html)
+    if match is None:
+        return []
+    return [part.strip("/").rsplit("/", 1)[-1] for part in match[1].split()]
+
+
+def publish(staging: Path, site_dir: Path, shards: Sequence[Shard]) -> None:
+    """Move the checked index folders from ``staging`` into the site, and drop stale shards."""
+    wanted = {shard.folder for shard in shards}
+    for shard in shards:
+        target = site_dir / shard.folder
+        old = site_dir / f".{shard.folder}-old"
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            target.rename(old)
+        (staging / shard.folder).rename(target)
+        if old.exists():
+            shutil.rmtree(old)
     # A preview whose archive shrank would otherwise keep merging a shard of deleted essays.
     for folder in site_dir.glob(f"{INDEX_FOLDER}-*"):
-        number = folder.name.removeprefix(f"{INDEX_FOLDER}-")
-        if folder.is_dir() and number.isdigit() and int(number) >= shards:
+        if folder.is_dir() and folder.name not in wanted:
             shutil.rmtree(folder)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
-def build_index(site_dir: Path, *, shard_size: int = SHARD_SIZE) -> int:
-    """Index the essay pages of a built site into ``site_dir/pagefind`` (and its shards).
+def finish_index(
+    builder: IndexBuilder,
+    site_dir: Path,
+    *,
+    writer: FileWriter | None = None,
+    check_pages: bool = True,
+) -> int:
+    """Take the builder's index, write it, check it, and put it in place; returns the essays indexed.
 
-    Returns the pages indexed over all shards. Pages are indexed only inside their
-    ``data-pagefind-body`` element (the essay itself), so the pager, header and footer never make
-    an essay match. Up to ``shard_size`` essays make one index in ``pagefind/``; more are split
-    newest first into shards of ``shard_size`` essays (see ``index_folders``).
+    Raises ``SearchIndexError`` with every problem when the check fails; the site keeps its
+    previous index (if any) then.
     """
+    files, reference = builder.finish()
+    staging = site_dir / STAGING_FOLDER
+    write_index(staging, files, writer)
+    shards = builder.shards
+    problems = check_index(staging, shards, reference, written=files,
+                           page_shards=page_shards(site_dir) if check_pages else None)
+    if not problems:
+        problems = query_check(staging, shards, builder.urls)
+    if problems:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SearchIndexError(bilingual(
+            "検索の索引の検査に失敗しました。このままでは検索が使えません",
+            "the search index failed its check; search would not work",
+        ) + "\n" + "\n".join(f"- {problem}" for problem in problems))
+    publish(staging, site_dir, shards)
+    return sum(len(shard.numbers) for shard in shards)
+
+
+def essay_pages(site_dir: Path) -> dict[int, Path]:
+    """The essay pages of a built site by number."""
+    return {int(page.parent.name): page for page in site_dir.glob(ESSAY_PAGES) if page.parent.name.isdigit()}
+
+
+def build_index(
+    site_dir: Path, *, shard_size: int = SHARD_SIZE, numbers: Iterable[int] | None = None, check_pages: bool = True,
+) -> int:
+    """Index the essay pages already written in ``site_dir`` (a built site), check and publish it.
+
+    Used where pages were not handed over while rendering: a preview that re-rendered only some
+    pages, and the benchmark. ``numbers`` are the essays expected (default: every essay page on
+    disk). ``check_pages=False`` skips comparing the shards with the ones the pages name. Returns
+    the essays indexed.
+    """
+    pages = essay_pages(site_dir)
+    wanted = sorted(pages) if numbers is None else sorted(numbers)
+    builder = start_builder(wanted, shard_size)
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        running = False
-    else:
-        running = True
-    try:
-        if not running:
-            return asyncio.run(_index(site_dir, shard_size))
-        # Called from inside an event loop (a browser driver, an async server): asyncio.run
-        # refuses to nest, so Pagefind's service gets a loop of its own on another thread.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(lambda: asyncio.run(_index(site_dir, shard_size))).result()
-    except Exception as error:  # Pagefind's service reports its failures as plain exceptions.
-        raise SearchIndexError(
-            f"検索インデックスを作れませんでした。pagefind[extended] が入っているか確かめてください"
-            f" (could not build the search index; is pagefind[extended] installed?): {error}"
-        ) from error
+        for number in sorted(wanted, reverse=True):
+            page = pages.get(number)
+            if page is not None:
+                builder.add(number, page.read_text(encoding="utf-8"))
+        return finish_index(builder, site_dir, check_pages=check_pages)
+    finally:
+        builder.close()
 
 
 class BackgroundIndexer:
     """Re-index off the request path while ``mkdocs serve`` previews.
 
-    Serve answers only once the whole build, post-build hooks included, is done; re-indexing
-    1,000 essays on every save took the preview past its 3 s target. Here the saved essay shows
-    at once and search catches up a few seconds later. Saves made meanwhile are coalesced into
-    one more run, so the index always ends up matching the last build.
+    A preview that re-rendered only the saved essay and the pages it affects is served as soon as
+    the build ends; the index is rebuilt from the pages on disk a few seconds later. Saves made
+    meanwhile are coalesced into one more run, so the index always ends up matching the last build.
     """
 
     def __init__(self, build: Callable[[Path], int] = build_index) -> None:
@@ -155,7 +554,6 @@ class BackgroundIndexer:
         self._lock = threading.Lock()
         self._pending: Path | None = None
         self._thread: threading.Thread | None = None
-        self._log = logging.getLogger("mkdocs.hooks.search_index")
 
     def request(self, site_dir: Path) -> None:
         """Index ``site_dir`` soon; returns at once."""
@@ -182,9 +580,9 @@ class BackgroundIndexer:
             try:
                 count = self._build(site_dir)
             except SearchIndexError as error:
-                self._log.warning("%s", error)
+                log.warning("%s", error)
             else:
-                self._log.info("search: %d essays re-indexed in the background", count)
+                log.info("search: %d essays re-indexed in the background", count)
 
 
 def remove_unused_theme_search(site_dir: Path) -> list[Path]:

@@ -1,4 +1,11 @@
-"""Build the Pagefind search index after every build, so `make build` and `make serve` can search.
+"""Index the essay pages for search while MkDocs writes them, and check the index before the build succeeds.
+
+Pagefind starts with the build (``on_files``) and gets each essay page as it is written
+(``on_post_page``); ``on_post_build`` takes the finished index, writes it, checks it and only
+then puts it in place (``essay_archive.site.search_index``). A failing check stops the build.
+
+Under ``mkdocs serve``, a rebuild after a save renders only the pages the save affects: the index
+is then rebuilt from the pages on disk in the background, and the saved essay is served at once.
 
 ``ESSAY_SEARCH_SHARD_SIZE`` (environment) overrides how many essays go in one index shard
 (``search_index.SHARD_SIZE``, 1,000); tests set it to shard a site of a few essays.
@@ -14,9 +21,10 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
-from essay_archive.site import search_index
 from essay_archive.site import mkdocs_state
+from essay_archive.site import search_index
 
 log = logging.getLogger("mkdocs.hooks.search_index")
 
@@ -24,13 +32,22 @@ log = logging.getLogger("mkdocs.hooks.search_index")
 _serving = False
 #: Set by on_config from the environment, so a bad value stops the build before any page.
 _shard_size = search_index.SHARD_SIZE
+#: This build's indexer, fed page by page; None when the index is rebuilt from disk instead.
+_builder: search_index.IndexBuilder | None = None
 
 
-def _build_index(site_dir: Path) -> int:
+def _index_from_disk(site_dir: Path) -> int:
     return search_index.build_index(site_dir, shard_size=_shard_size)
 
 
-_background = search_index.BackgroundIndexer(build=_build_index)
+_background = search_index.BackgroundIndexer(build=_index_from_disk)
+
+
+def _stop_builder() -> None:
+    global _builder
+    if _builder is not None:
+        _builder.close()
+        _builder = None
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -47,6 +64,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     return None
 
 
+def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
+    global _builder
+    _stop_builder()
+    if _serving and (Path(config.site_dir) / search_index.INDEX_FOLDER).is_dir():
+        # A preview rebuild: only the affected pages are written; search catches up afterwards.
+        return None
+    numbers = [essay.number for essay in mkdocs_state.of(config).essays]
+    try:
+        # Started now, Pagefind loads its dictionary while MkDocs converts the Markdown.
+        _builder = search_index.start_builder(numbers, _shard_size)
+    except search_index.SearchIndexError as error:
+        raise Abort(str(error)) from error
+    return None
+
+
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
     # The header tells the search script which shards to merge, so opening search costs no
     # request to find them out; one index (up to SHARD_SIZE essays) means none to merge.
@@ -55,23 +87,44 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     return None
 
 
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+    essay = mkdocs_state.essay_of(page)
+    if essay is not None and _builder is not None:
+        # The page exactly as it is written (this hook is listed last), at its own address.
+        _builder.add(essay.number, output, "/" + page.url)
+    return None
+
+
 def on_post_build(*, config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     search_index.remove_unused_theme_search(site_dir)
-    if _serving and (site_dir / search_index.INDEX_FOLDER).is_dir():
-        # Previewing: the saved essay is served as soon as this returns; search catches up.
-        _background.request(site_dir)
+    builder = _builder
+    if builder is None or builder.missing():
+        # Some essay pages were not rendered in this build (a --dirty one): index the pages on disk.
+        _stop_builder()
+        if _serving:
+            _background.request(site_dir)
+            return
+        essays = [essay.number for essay in mkdocs_state.of(config).essays]
+        try:
+            indexed = search_index.build_index(site_dir, shard_size=_shard_size, numbers=essays)
+        except search_index.SearchIndexError as error:
+            raise Abort(str(error)) from error
+        log.info("search: %d essays indexed from the pages on disk", indexed)
         return
-    essays = len(mkdocs_state.of(config).essays)
     try:
-        indexed = _build_index(site_dir)
+        indexed = search_index.finish_index(builder, site_dir)
     except search_index.SearchIndexError as error:
         raise Abort(str(error)) from error
-    if indexed != essays:
-        # Essays outside the glob (another URL scheme) would silently be unsearchable.
-        raise Abort(
-            f"検索インデックスに入ったエッセイが {indexed} 件で、{essays} 件のはずです。"
-            f"エッセイのページは {search_index.ESSAY_PAGES} にある必要があります"
-            f" (search indexed {indexed} essays, expected {essays}: essay pages must be {search_index.ESSAY_PAGES})"
-        )
-    log.info("search: %d essays indexed", indexed)
+    finally:
+        _stop_builder()
+    log.info("search: %d essays indexed and checked", indexed)
+
+
+def on_build_error(*, error: Exception) -> None:
+    _stop_builder()
+
+
+def on_shutdown() -> None:
+    _stop_builder()
+    _background.wait(60)

@@ -1,0 +1,170 @@
+"""The search index is checked before a build succeeds: cut-off, damaged or missing files are refused.
+
+Pages here are small stand-ins for essay pages (the part Pagefind indexes, ``data-pagefind-body``),
+so the index is built in-process in seconds; one real build shows the check stopping MkDocs.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from essay_archive.site import search_index
+
+from .conftest import make_project
+
+NUMBERS = (584, 585, 586)
+#: The truncation seen in a published build: the first 64 KiB of the 68,024-byte WebAssembly file.
+CUT_AT = 65_536
+
+
+def essay_page(number: int) -> str:
+    return (f'<!doctype html><html lang="ja"><head><title>第{number}号</title></head><body>'
+            f'<nav>ホーム 一覧</nav><div class="essay" lang="ja" data-pagefind-body>'
+            f'<p data-pagefind-weight="7">第{number}号 · 2024年12月 · 石館</p>'
+            f'<h1>話題その{number}</h1><p>短波ラジオで聞いた{number}番目の話。</p></div></body></html>')
+
+
+def write_site(site: Path, shards: list[str]) -> Path:
+    for number in NUMBERS:
+        page = site / "essays" / str(number) / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(essay_page(number), encoding="utf-8")
+    names = " ".join(f"{folder}/" for folder in shards)
+    (site / "index.html").write_text(f'<div data-pagefind-shards="{names}"></div>', encoding="utf-8")
+    return site
+
+
+@pytest.fixture(scope="module")
+def indexed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three essays in two shards (586 and 585 in pagefind/, 584 in pagefind-1/), built and checked."""
+    site = write_site(tmp_path_factory.mktemp("indexed") / "site", ["pagefind-1"])
+    assert search_index.build_index(site, shard_size=2) == 3
+    return site
+
+
+def shards() -> list[search_index.Shard]:
+    return search_index.plan_shards(NUMBERS, 2)
+
+
+def reference() -> dict[str, bytes]:
+    builder = search_index.start_builder([], 2)
+    try:
+        return builder.reference.result()
+    finally:
+        builder.close()
+
+
+def copy_of(site: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    return Path(shutil.copytree(site, tmp_path / "site"))
+
+
+def test_a_whole_index_passes_and_answers_each_shards_number(indexed_site: Path) -> None:
+    assert sorted(path.name for path in indexed_site.glob("pagefind*")) == ["pagefind", "pagefind-1"]
+    assert search_index.check_index(indexed_site, shards(), reference(),
+                                    page_shards=search_index.page_shards(indexed_site)) == []
+    assert search_index.query_check(indexed_site, shards()) == []
+    assert not (indexed_site / search_index.STAGING_FOLDER).exists()
+
+
+def test_a_write_cut_short_fails_the_check_and_keeps_the_old_index(indexed_site: Path, tmp_path: Path) -> None:
+    site = copy_of(indexed_site, tmp_path)
+    before = (site / "pagefind" / "pagefind-entry.json").read_bytes()
+
+    def cut_wasm(path: Path, content: bytes) -> None:
+        path.write_bytes(content[:CUT_AT] if path.name == "wasm.unknown.pagefind" else content)
+
+    builder = search_index.start_builder(NUMBERS, 2)
+    try:
+        for number in NUMBERS:
+            builder.add(number, essay_page(number))
+        with pytest.raises(search_index.SearchIndexError) as refused:
+            search_index.finish_index(builder, site, writer=cut_wasm)
+    finally:
+        builder.close()
+    message = str(refused.value)
+    assert message.startswith("検索の索引の検査に失敗しました")
+    assert "(the search index failed its check; search would not work)" in message
+    assert "pagefind/wasm.unknown.pagefind が 65,536 バイトで" in message
+    assert "has 65,536 bytes, not the 68,024 bytes" in message or "has 65,536 bytes, not the" in message
+    assert "pagefind-1/wasm.unknown.pagefind" in message
+    # Nothing was published: the previous, whole index is still there.
+    assert (site / "pagefind" / "pagefind-entry.json").read_bytes() == before
+    assert not (site / search_index.STAGING_FOLDER).exists()
+
+
+@pytest.mark.parametrize(("damage", "expected"), [
+    ("truncate-wasm", "pagefind/wasm.unknown.pagefind が"),
+    ("edit-script", "pagefind-1/pagefind.js の中身が"),
+    ("truncate-fragment", "(index file pagefind/fragment/"),
+    ("drop-shard", "索引フォルダー pagefind-1/ がありません"),
+    ("entry-count", "pagefind-entry.json のページ数 1 が 2 編と違います"),
+])
+def test_the_check_refuses_a_damaged_index(indexed_site: Path, tmp_path: Path, damage: str, expected: str) -> None:
+    import json
+    import shutil
+
+    site = copy_of(indexed_site, tmp_path)
+    if damage == "truncate-wasm":
+        wasm = site / "pagefind" / "wasm.unknown.pagefind"
+        wasm.write_bytes(wasm.read_bytes()[:CUT_AT])
+    elif damage == "edit-script":
+        script = site / "pagefind-1" / "pagefind.js"
+        script.write_bytes(script.read_bytes().replace(b"pagefind", b"pagefinD", 1))
+    elif damage == "truncate-fragment":
+        fragment = next((site / "pagefind" / "fragment").iterdir())
+        fragment.write_bytes(fragment.read_bytes()[:-9])
+    elif damage == "drop-shard":
+        shutil.rmtree(site / "pagefind-1")
+    elif damage == "entry-count":
+        entry = site / "pagefind" / "pagefind-entry.json"
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data["languages"]["ja"]["page_count"] = 1
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    problems = search_index.check_index(site, shards(), reference())
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_running_the_index_catches_what_sizes_cannot(indexed_site: Path, tmp_path: Path) -> None:
+    site = copy_of(indexed_site, tmp_path)
+    # An index whose word chunks are gone still has whole, well-formed files everywhere else.
+    for chunk in (site / "pagefind-1" / "index").iterdir():
+        chunk.unlink()
+    problems = search_index.query_check(site, shards())
+    assert problems and all("584" in problem or "load" in problem for problem in problems), problems
+    wasm = site / "pagefind" / "wasm.unknown.pagefind"
+    wasm.write_bytes(wasm.read_bytes()[:CUT_AT])
+    (problem,) = search_index.query_check(site, shards())
+    assert problem.startswith("検索の索引を読み込めません") and "WASM" in problem
+
+
+def test_the_pages_must_name_every_shard(indexed_site: Path) -> None:
+    problems = search_index.check_index(indexed_site, shards(), reference(), page_shards=[])
+    assert problems == [
+        "ページが検索欄に渡す索引の一覧 [] が実際の索引 ['pagefind-1'] と違います"
+        " (the pages do not name every shard of the index for the search box to merge)"
+    ]
+
+
+def test_the_build_stops_when_the_index_is_cut_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    project = make_project(tmp_path / "project")
+    real_write = search_index._write_file
+
+    def cut_wasm(path: Path, content: bytes) -> None:
+        real_write(path, content[:CUT_AT] if path.name.startswith("wasm.") else content)
+
+    monkeypatch.setattr(search_index, "_write_file", cut_wasm)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort) as stopped:
+        mkdocs_build(config)
+    assert "検索の索引の検査に失敗しました" in str(stopped.value)
+    assert "wasm.unknown.pagefind" in str(stopped.value)
+    assert not (tmp_path / "site" / "pagefind").exists()
