@@ -165,6 +165,21 @@ def one_column(case: Case) -> bytes:
                         margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
 
 
+def number_in_running_head(case: Case) -> bytes:
+    """A5, one column, paragraphs indented; the title line has no number: only the running head
+    on every page says which issue this is."""
+    html = f"""<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>{BASE_STYLE}
+      body {{ font-size: 10pt; line-height: 1.75; }}
+      p {{ text-indent: 1em; }}
+      h1 {{ font-size: 18pt; }}
+    </style></head><body>
+    <h1>{TITLE}</h1><p class="date">{DATE_LINE}</p>
+    {body_html(case, "", beside=False)}
+    </body></html>"""
+    return chromium_pdf(html, header=RUNNING_HEAD, footer=PAGE_FOOT, format="A5",
+                        margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
+
+
 def two_columns(case: Case) -> bytes:
     """A4, a masthead and the title across the page, then two columns; paragraphs spaced, not indented."""
     html = f"""<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>{BASE_STYLE}
@@ -365,7 +380,8 @@ PHOTOS = (
 CASES: dict[str, Case] = {
     "one-column": Case(one_column, paragraphs=(*SHORT, LATIN), photos=PHOTOS[:1]),
     "two-columns": Case(two_columns, photos=PHOTOS),
-    "vertical": Case(vertical, photos=PHOTOS[1:]),
+    "number-in-running-head": Case(number_in_running_head, paragraphs=SHORT[:5]),
+    "vertical": Case(vertical, paragraphs=(*SHORT, LATIN), photos=PHOTOS[1:]),
     "word-like": Case(word_like, paragraphs=(*SHORT, LATIN), photos=PHOTOS[1:]),
     "word-like-trailing-space": Case(word_like, options={"trailing_space": True}),
     "vertical-radicals": Case(vertical_radicals, paragraphs=KANGXI_PARAGRAPHS),

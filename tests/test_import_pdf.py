@@ -169,6 +169,12 @@ def test_a_masthead_before_the_title_is_left_out_and_said() -> None:
     assert any("「エッセイ通信　２０２４年１２月号」は題字（誌名）" in note for note in essay.notes)
 
 
+def test_a_title_without_number_takes_it_from_the_running_head_and_says_so() -> None:
+    essay = read("number-in-running-head").essay
+    assert essay.header.number == 586 and essay.header.title == "北朝鮮軍ウクライナ派兵"
+    assert any("号数 586 は題名の行ではなく「エッセイ通信　第５８６号」から取りました" in note for note in essay.notes)
+
+
 def test_damaged_and_oversized_pdfs_are_refused_not_read(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="PDF として読めません"):
         pdf_import.read_pdf(b"%PDF-1.7\n" + b"\x00garbage" * 100, VOCABULARY)

@@ -599,7 +599,7 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
     _block_edges(ordered)
 
     header_lines = ordered[:text_import.HEADER_SEARCH_LINES]
-    block = text_import.find_header([line.spaced_text for line in header_lines])
+    block = _find_header(header_lines, pages[0], body_size)
     body_lines = ordered[block.body_start:]
     for line in ordered[:block.body_start]:
         line.role = "header"
@@ -616,6 +616,38 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
                                    markup_paragraphs=frozenset(markup))
     left_out = tuple((line.page, line.role, line.text) for lines in pages for line in lines if line.role != "body")
     return PdfEssay(essay=essay, photos=tuple(photos), left_out=left_out)
+
+
+#: The newsletter's number where a masthead or running head gives it: 第586号, No.586, 586号.
+_ISSUE_NUMBER = re.compile(
+    r"第\s*([0-9０-９]{1,5})\s*号|(?:No|NO|Ｎｏ|№)\s*[.．]?\s*([0-9０-９]{1,5})|([0-9０-９]{1,5})\s*号"
+)
+
+
+def _find_header(
+    header_lines: Sequence[Line], first_page: Sequence[Line], body_size: float
+) -> text_import.HeaderBlock:
+    """The header by the text import's rules; when no title line holds the number, the title is
+    the largest print among the first lines and the number comes from the masthead or running
+    head of the first page (``エッセイ通信　第５８６号``)."""
+    texts = [line.spaced_text for line in header_lines]
+    try:
+        return text_import.find_header(texts)
+    except SourceError as error:
+        titles = [index for index, line in enumerate(header_lines[:4]) if line.size >= 1.15 * body_size]
+        numbers = [match for line in sorted(first_page, key=_page_top)
+                   if len(line.text) <= text_import.MAX_HEADER_LINE
+                   and (match := _ISSUE_NUMBER.search(line.spaced_text))]
+        if not titles or not numbers or _ISSUE_NUMBER.search(texts[titles[0]]):
+            raise error from None
+        index = max(titles, key=lambda index: header_lines[index].size)
+        digits = next(group for group in numbers[0].groups() if group)
+        texts[index] = f"{texts[index]}（第{digits}号）"
+        block = text_import.find_header(texts)
+        source = text_import.quote(numbers[0].string)
+        note = bilingual(f"号数 {int(digits)} は題名の行ではなく「{source}」から取りました。確かめてください",
+                         f"the number {int(digits)} comes from '{source}', not the title line; check it")
+        return dataclasses.replace(block, notes=(*block.notes, note))
 
 
 def _block_edges(lines: Sequence[Line]) -> None:
