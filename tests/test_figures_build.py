@@ -3,6 +3,7 @@ feed and the link preview; and the image cache on its own."""
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
@@ -34,7 +35,7 @@ def figures(page_html: str) -> list[str]:
 
 
 def attributes(tag: str) -> dict[str, str]:
-    return {name: html.unescape(value) for name, value in re.findall(r'(\w+)="([^"]*)"', tag)}
+    return {name: html.unescape(value) for name, value in re.findall(r'([\w-]+)="([^"]*)"', tag)}
 
 
 def test_each_image_is_a_figure_with_its_caption_sizes_and_lazy_loading(project: Path) -> None:
@@ -50,6 +51,7 @@ def test_each_image_is_a_figure_with_its_caption_sizes_and_lazy_loading(project:
         "height": "1200",
         "loading": "lazy",
         "decoding": "async",
+        "data-pagefind-index-attrs": "alt",
     }
     # Python-Markdown makes each run of spaces in a title one space.
     assert re.search(r"<figcaption>(.*?)</figcaption>", photo)[1] == PHOTO_CAPTION.replace("\u3000", " ")  # type: ignore[index]
@@ -61,6 +63,19 @@ def test_each_image_is_a_figure_with_its_caption_sizes_and_lazy_loading(project:
     # No image file name is in the essay's text (what search indexes): only alt and caption are words.
     body = page.split('<div class="essay-body">', 1)[1].split("</div>", 1)[0]
     assert "harbour" not in re.sub(r"<[^>]*>", "", body)
+
+
+def test_search_indexes_descriptions_and_captions_not_file_names(project: Path) -> None:
+    for fragment in (project / "site" / "pagefind" / "fragment").glob("*.pf_fragment"):
+        page = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
+        if page["url"] == "/essays/620/":
+            break
+    else:
+        raise AssertionError("essay 620 is not in the search index")
+    text = page["content"].replace("\u200b", "")
+    assert PHOTO_ALT in text and CHART_ALT in text
+    assert PHOTO_CAPTION.replace("\u3000", " ") in text
+    assert "harbour" not in text and "exports" not in text
 
 
 def test_published_files_are_resized_and_carry_no_metadata(project: Path) -> None:

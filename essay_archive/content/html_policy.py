@@ -66,7 +66,9 @@ ALLOWED_TAGS: frozenset[str] = frozenset({
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "title", "class"}),
     # srcset, sizes, width, height, loading and decoding are written by the figure extension.
-    "img": frozenset({"src", "alt", "title", "srcset", "sizes", "width", "height", "loading", "decoding"}),
+    # data-pagefind-index-attrs="alt" lets search find a photo by its description.
+    "img": frozenset({"src", "alt", "title", "srcset", "sizes", "width", "height", "loading", "decoding",
+                      "data-pagefind-index-attrs"}),
     **{heading: frozenset({"id"}) for heading in _HEADINGS},
     "p": frozenset({"id"}),
     "sup": frozenset({"id"}),
@@ -114,6 +116,7 @@ SRCSET_ATTRIBUTES: frozenset[str] = frozenset({"srcset"})
 #: Attributes that take one of a few words, or a number, and nothing else.
 ENUMERATED_ATTRIBUTES: dict[str, str] = {
     "loading": r"lazy|eager", "decoding": r"async|sync|auto", "width": r"[0-9]{1,5}", "height": r"[0-9]{1,5}",
+    "data-pagefind-index-attrs": r"alt",
 }
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -61,6 +61,21 @@
     if (vertical) printed().forEach(markNumbers);
   }
 
+  // A part page sits one folder below the cover: its photos' relative addresses are made
+  // absolute against the part's own address before they move onto the cover.
+  function fromPart(essay, partUrl) {
+    essay.querySelectorAll("img[src]").forEach(function (image) {
+      image.setAttribute("src", new URL(image.getAttribute("src"), partUrl).href);
+      var srcset = image.getAttribute("srcset");
+      if (!srcset) return;
+      image.setAttribute("srcset", srcset.split(",").map(function (candidate) {
+        var parts = candidate.trim().split(/\s+/);
+        parts[0] = new URL(parts[0], partUrl).href;
+        return parts.join(" ");
+      }).join(", "));
+    });
+  }
+
   // A split booklet's cover gathers the essays of every part before printing: one job, pages
   // numbered through, while each page served stays small.
   function gatherParts() {
@@ -73,9 +88,10 @@
         return response.text();
       });
     })).then(function (pages) {
-      pages.forEach(function (html) {
+      pages.forEach(function (html, index) {
         var part = new DOMParser().parseFromString(html, "text/html");
         part.querySelectorAll(".booklet-essay").forEach(function (essay) {
+          fromPart(essay, links[index].href);
           holder.append(document.importNode(essay, true));
         });
       });
@@ -83,8 +99,26 @@
     });
   }
 
+  // Photos below the first screen load lazily: fetch them all before printing, or paper would get
+  // blank boxes. A photo that fails or takes over 15 seconds is printed without, not waited for.
+  function loadImages() {
+    var images = [];
+    printed().forEach(function (container) {
+      container.querySelectorAll("img").forEach(function (image) { images.push(image); });
+    });
+    return Promise.all(images.map(function (image) {
+      image.loading = "eager";
+      if (image.complete) return Promise.resolve();
+      return new Promise(function (resolve) {
+        image.addEventListener("load", resolve, { once: true });
+        image.addEventListener("error", resolve, { once: true });
+        window.setTimeout(resolve, 15000);
+      });
+    }));
+  }
+
   function printAs(kind) {
-    var ready = kind === "all" ? gatherParts() : Promise.resolve();
+    var ready = (kind === "all" ? gatherParts() : Promise.resolve()).then(loadImages);
     return ready.then(function () {
       if (kind === "vertical") setVertical(true);
       else if (kind === "horizontal") setVertical(false);
@@ -92,6 +126,12 @@
       window.print();
     });
   }
+
+  // Printing from the browser's menu cannot wait; starting every download still helps the
+  // preview, which a reader usually looks at before confirming.
+  window.addEventListener("beforeprint", function () {
+    loadImages();
+  });
 
   window.addEventListener("afterprint", function () {
     // A later plain 印刷 prints horizontally again, unless the address asked for vertical.

@@ -1,0 +1,187 @@
+"""Photos in a real Chromium: figures on a phone and a desktop, what each downloads, and print.
+
+The site is built with essay 620 (a 4000×3000 photo with a caption, and a PNG chart; see
+``figure_images.py``). Screenshots and printed pages go to ``test-output/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import site_harness
+from pypdf import PdfReader
+
+from .conftest import REPO, mkdocs_build
+from .figure_images import CHART_ALT, PHOTO_ALT, PHOTO_CAPTION, photo_essay_project
+
+pytestmark = pytest.mark.browser
+
+OUTPUT = REPO / "test-output"
+PAGE = "essays/620/"
+#: Published widths of the photo, smallest first.
+PHOTO_WIDTHS = (400, 800, 1600)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, site_harness.Traffic]]:
+    project = photo_essay_project(tmp_path_factory.mktemp("figures-browser"))
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    with site_harness.serve(project / "site") as (url, traffic):
+        yield url, traffic
+
+
+def open_page(browser: Any, url: str, *, width: int, height: int = 800, scale: float = 1, dark: bool = False) -> Any:
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=scale,
+        color_scheme="dark" if dark else "light",
+    )
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.requests = requests
+    page.goto(url, wait_until="load")
+    return page
+
+
+def photo_requests(page: Any) -> list[str]:
+    return [url.rsplit("/", 1)[1] for url in page.requests if "/essays/620/harbour-" in url]
+
+
+def test_figure_caption_alt_and_reserved_size(browser: Any, served: tuple[str, site_harness.Traffic]) -> None:
+    base, _ = served
+    page = open_page(browser, base + PAGE, width=1280)
+    figures = page.evaluate("""() => [...document.querySelectorAll('.essay-body figure')].map(figure => {
+        const image = figure.querySelector('img'), box = image.getBoundingClientRect();
+        const caption = figure.querySelector('figcaption');
+        return {alt: image.alt, caption: caption && caption.textContent, loading: image.loading,
+                decoding: image.decoding, sizes: image.sizes, srcset: image.srcset,
+                ratio: box.width / box.height, width: box.width,
+                column: document.querySelector('.essay-body').getBoundingClientRect().width};
+    })""")
+    photo, chart = figures
+    assert (photo["alt"], photo["caption"]) == (PHOTO_ALT, PHOTO_CAPTION.replace("\u3000", " "))
+    assert (chart["alt"], chart["caption"]) == (CHART_ALT, None)
+    assert photo["loading"] == "lazy" and photo["decoding"] == "async"
+    assert [int(width) for width in re.findall(r" (\d+)w", photo["srcset"])] == list(PHOTO_WIDTHS)
+    assert photo["ratio"] == pytest.approx(4 / 3, abs=0.01)
+    # The photo fills the column, which the sizes attribute promises is at most 760 px.
+    assert photo["width"] == pytest.approx(photo["column"], abs=1) and photo["column"] <= 760
+    assert chart["ratio"] == pytest.approx(3 / 2, abs=0.01)
+    OUTPUT.mkdir(exist_ok=True)
+    page.locator(".essay-body figure").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(OUTPUT / "figures-1280-light.png"))
+    page.context.close()
+
+
+def test_the_page_does_not_shift_while_photos_arrive(browser: Any, served: tuple[str, site_harness.Traffic]) -> None:
+    base, _ = served
+    context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=2)
+    page = context.new_page()
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    # The photos are held back until the layout without them has been measured.
+    page.route(re.compile(r"/essays/620/.*\.(jpg|png)$"), hold)
+    page.goto(base + PAGE, wait_until="domcontentloaded")
+    measure = """() => [...document.querySelectorAll('.essay-body > *')].map(element => {
+        const box = element.getBoundingClientRect();
+        return [element.tagName, Math.round(box.top + scrollY), Math.round(box.height)];
+    })"""
+    page.mouse.wheel(0, 20000)
+    page.wait_for_function("document.querySelectorAll('.essay-body figure img').length === 2")
+    page.wait_for_timeout(300)
+    before = page.evaluate(measure)
+    assert not page.evaluate("[...document.querySelectorAll('.essay-body img')].some(image => image.complete)")
+    # The empty boxes already have the photos' proportions.
+    photo = page.evaluate("(() => { const r = document.querySelector('.essay-body img').getBoundingClientRect();"
+                          " return [r.width, r.height]; })()")
+    assert photo[1] == pytest.approx(photo[0] * 3 / 4, abs=1)
+    assert held
+    for route in held:
+        route.continue_()
+    page.unroute(re.compile(r"/essays/620/.*\.(jpg|png)$"), hold)
+    page.wait_for_function("[...document.querySelectorAll('.essay-body img')].every(i => i.complete && i.naturalWidth)")
+    assert page.evaluate(measure) == before
+    context.close()
+
+
+@pytest.mark.parametrize("scale", [1, 2, 3])
+def test_a_phone_downloads_the_smallest_photo_that_fills_its_screen(
+    browser: Any, served: tuple[str, site_harness.Traffic], scale: float
+) -> None:
+    base, _ = served
+    page = open_page(browser, base + PAGE, width=375, height=667, scale=scale)
+    # Below the first screen: nothing is fetched until the reader scrolls near it.
+    assert not any("exports-" in url for url in page.requests)
+    page.locator(".essay-body figure img").first.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.essay-body figure img').complete")
+    needed = page.evaluate("document.querySelector('.essay-body figure img').getBoundingClientRect().width") * scale
+    fetched = photo_requests(page)
+    assert len(fetched) == 1, fetched
+    width = int(re.search(r"-(\d+)w\.jpg$", fetched[0])[1])  # type: ignore[index]
+    # Wide enough for the screen's pixels, and the next smaller size would not have been.
+    assert width >= needed * 0.95
+    assert all(smaller < needed for smaller in PHOTO_WIDTHS if smaller < width)
+    assert width < 1600 or scale == 3
+    if scale == 2:
+        OUTPUT.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUTPUT / "figures-375-light.png"))
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_page_asks_nothing_of_another_host(
+    browser: Any, served: tuple[str, site_harness.Traffic], width: int
+) -> None:
+    base, _ = served
+    page = open_page(browser, base + PAGE, width=width, dark=True)
+    page.mouse.wheel(0, 20000)
+    page.wait_for_function("[...document.images].every(image => image.complete)")
+    origin = re.match(r"https?://[^/]+/", base)[0]  # type: ignore[index]
+    assert page.requests and all(url.startswith((origin, "data:", "blob:")) for url in page.requests), page.requests
+    if width == 375:
+        OUTPUT.mkdir(exist_ok=True)
+        page.locator(".essay-body figure").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(OUTPUT / "figures-375-dark.png"))
+    page.context.close()
+
+
+def printed(browser: Any, url: str, name: str) -> PdfReader:
+    page = open_page(browser, url, width=1280)
+    # The 印刷 button fetches every photo before it prints: stand in for the print dialog.
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.click("button[data-print]")
+    page.wait_for_function("window.printed === true")
+    assert page.evaluate("[...document.images].every(image => image.complete && image.naturalWidth > 0)")
+    page.emulate_media(media="print")
+    data = page.pdf(prefer_css_page_size=True)
+    page.context.close()
+    OUTPUT.mkdir(exist_ok=True)
+    pdf = OUTPUT / f"{name}.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(OUTPUT / name)], check=True)
+    return PdfReader(io.BytesIO(data))
+
+
+@pytest.mark.parametrize("layout", ["", "?layout=vertical"])
+def test_a_printed_essay_holds_its_photos_whole_with_captions(
+    browser: Any, served: tuple[str, site_harness.Traffic], layout: str
+) -> None:
+    base, _ = served
+    name = "print-figures" + ("-vertical" if layout else "")
+    reader = printed(browser, base + PAGE + layout, name)
+    placed = [(number, image) for number, page in enumerate(reader.pages) for image in page.images]
+    # The photo and the chart, each drawn once: a figure never splits across two pages.
+    assert len(placed) == 2, [(number, image.name) for number, image in placed]
+    sizes = sorted(image.image.size for _, image in placed)
+    assert sizes[-1][0] >= 800
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "").replace(" ", "")
+    assert "雪の港に並ぶ漁船" in text
