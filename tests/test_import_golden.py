@@ -48,11 +48,12 @@ def assert_nothing_lost_or_invented(lines: list[str], body: str) -> None:
     (Which lines form the header is tested by the golden files and tests/test_import_rules.py.)
 
     The lines are compared as the importer reads them: normalised (radicals, vertical forms,
-    stretched spaces) and without page-number lines.
+    stretched spaces), without page-number lines and repeats of the masthead.
     """
     lines = [normalise.text(line) for line in lines]
-    body_start = text_import.find_header(lines).body_start
-    lines = text_import.drop_page_numbers(lines[body_start:])
+    block = text_import.find_header(lines)
+    lines, _ = text_import.drop_running_heads(text_import.drop_page_numbers(lines[block.body_start:]),
+                                              block.mastheads)
     pieces = [line.strip() for line in lines if line.strip()]
     assert body.startswith("\n") and body.endswith("\n") and not body.endswith("\n\n")
     paragraphs = body[1:-1].split("\n\n")

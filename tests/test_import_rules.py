@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -356,3 +357,18 @@ def test_a_hostile_header_line_costs_nothing() -> None:
     block = text_import.find_header(padded)
     assert block.header.title == "題名"
     assert time.perf_counter() - started < 1
+
+
+def test_two_columns_extracted_side_by_side_are_pointed_out() -> None:
+    left_right = "\n".join(f"左の段の{n}行目の文章です       右の段の{n}行目の文章です" for n in range(8))
+    essay = text_import.convert(f"題名（５号）\n２０２４年 １月 石館\n{left_right}\n".encode(), VOCABULARY)
+    assert any("2段組の左右の段が1行に並んだ" in note and "side by side" in note for note in essay.notes)
+    assert not text_import.side_by_side_columns(["英語の Google Books で", "読める。"])
+
+
+def test_a_pdftotext_extraction_is_guessed_honestly_and_its_running_heads_left_out() -> None:
+    raw = (Path(__file__).resolve().parent / "import" / "pdftotext-one-column.txt").read_bytes()
+    essay = text_import.convert(raw, VOCABULARY)
+    assert essay.paragraphs_guessed
+    assert any("題字（誌名）と同じ行 1 行を柱とみなし" in note for note in essay.notes)
+    assert not any("エッセイ通信" in paragraph for paragraph in essay.paragraphs)

@@ -33,7 +33,9 @@ spaces). Body, line by line:
   Latin letters (``Google`` / ``Books`` → ``Google Books``).
 
 A text with none of these signals (no hard return after a sentence end, no blank or
-whitespace-only line between paragraphs, no indent) has lost its paragraphs in extraction. Then a
+whitespace-only line between paragraphs, no indent), or with so few that paragraphs would
+average more than eight lines (page breaks, blank lines around captions), has lost its paragraphs
+in extraction. Then a
 line ending in sentence-final punctuation clearly short of the longest lines ends a paragraph,
 and the import says that the paragraphs were guessed and which breaks are doubtful.
 
@@ -73,6 +75,9 @@ MAX_HEADER_LINE = 200
 #: A line a contributor would call a line of body text is at most this long; a longer "line" is
 #: cut to this length in messages.
 QUOTE_LENGTH = 20
+#: Paragraph signals that would leave more lines than this per paragraph on average are not
+#: the essay's paragraphs but page breaks and blank lines around captions: too few to trust.
+MAX_LINES_PER_PARAGRAPH = 8
 #: In a text without paragraph signals, a line ending a sentence this many columns (half-width
 #: units) short of the usual line length ends a paragraph.
 SHORT_LINE_MARGIN = 2
@@ -439,6 +444,8 @@ class HeaderBlock:
     #: notes on lines before ``body_start`` that are neither header nor page number (mastheads,
     #: stray lines): they are not in the essay, and the contributor is told so.
     notes: tuple[str, ...]
+    #: the masthead lines found before the body: the same line further on is a running head.
+    mastheads: tuple[str, ...] = ()
 
 
 def find_header(lines: Sequence[str]) -> HeaderBlock:
@@ -502,15 +509,19 @@ def find_header(lines: Sequence[str]) -> HeaderBlock:
             parse_date_line(lines[date_index], date_index + 1)  # raises: no author
     body_start = max(used) + 1
     notes = []
+    masthead_texts = []
     for index in candidates:
         if index < body_start and index not in used:
-            why = ("題字（誌名）の行", "the masthead line") if (
-                index in mastheads or looks_like_masthead(lines[index])) else ("見出しの外の行", "a stray line")
+            masthead = index in mastheads or looks_like_masthead(lines[index])
+            if masthead:
+                masthead_texts.append(" ".join(lines[index].split()))
+            why = ("題字（誌名）の行", "the masthead line") if masthead else ("見出しの外の行", "a stray line")
             notes.append(bilingual(
                 f"{index + 1}行目「{quote(lines[index])}」は{why[0]}とみなし、取り込んでいません",
                 f"line {index + 1} was taken for {why[1]} and left out",
             ))
-    return HeaderBlock(Header(number=number, title=title, date=date, author=author), body_start, tuple(notes))
+    return HeaderBlock(Header(number=number, title=title, date=date, author=author), body_start, tuple(notes),
+                       tuple(masthead_texts))
 
 
 def _plausible_author(text: str) -> bool:
@@ -610,6 +621,16 @@ def has_paragraph_signal(lines: Sequence[str]) -> bool:
     return False
 
 
+def _enough_signals(lines: Sequence[str]) -> bool:
+    """True when the signals give paragraphs of a believable length (see MAX_LINES_PER_PARAGRAPH).
+
+    Only paragraphs that end a sentence count: a blank line in mid-sentence is a page break.
+    """
+    text_lines = sum(1 for line in lines if line.strip())
+    ending = sum(1 for paragraph in paragraphs(lines) if paragraph[-1] in SENTENCE_END)
+    return ending * MAX_LINES_PER_PARAGRAPH >= text_lines
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a fixed-width rendering: two for full-width characters."""
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
@@ -653,10 +674,13 @@ def ends_sentence(text: str) -> bool:
 
 
 def guess_paragraphs(lines: Sequence[str], first_line_number: int) -> tuple[list[str], list[DoubtfulBreak]]:
-    """Paragraphs of a body without paragraph signals, from line lengths.
+    """Paragraphs of a body whose signals are missing or too few, from line lengths.
 
-    A line that ends a sentence and is at least ``SHORT_LINE_MARGIN`` columns short of the usual
-    full line ends its paragraph; a full line ending a sentence is a doubtful break (joined).
+    After a line that ends a sentence, a paragraph ends when that line is at least
+    ``SHORT_LINE_MARGIN`` columns short of the usual full line, when a blank line follows, or
+    when the next line is indented; otherwise (a full line, nothing between) the break is
+    doubtful and the lines are joined. Blank lines after a line that does not end a sentence
+    are page breaks or space around a caption: the paragraph goes on.
     """
     texts = [(index, line.strip()) for index, line in enumerate(lines) if line.strip()]
     widths = sorted(display_width(text) for _, text in texts)
@@ -664,19 +688,29 @@ def guess_paragraphs(lines: Sequence[str], first_line_number: int) -> tuple[list
     found: list[str] = []
     doubtful: list[DoubtfulBreak] = []
     pieces: list[str] = []
-    for position, (_, text) in enumerate(texts):
+    for position, (index, text) in enumerate(texts):
         pieces.append(text)
         if not ends_sentence(text) or position + 1 == len(texts):
             continue
-        if display_width(text) <= full - SHORT_LINE_MARGIN:
+        following, following_text = texts[position + 1]
+        blank_between = following > index + 1
+        if (display_width(text) <= full - SHORT_LINE_MARGIN or blank_between
+                or lines[following].startswith(INDENTS)):
             found.append(join_lines(pieces))
             pieces.clear()
         else:
-            following, following_text = texts[position + 1]
             doubtful.append(DoubtfulBreak(None, first_line_number + following, quote(following_text)))
     if pieces:
         found.append(join_lines(pieces))
     return found, doubtful
+
+
+def drop_running_heads(lines: Sequence[str], mastheads: Sequence[str]) -> tuple[list[str], int]:
+    """``lines`` with each repeat of a masthead line (a running head on a later page) made
+    empty, and how many there were."""
+    heads = set(mastheads)
+    kept = [("" if heads and " ".join(line.split()) in heads else line) for line in lines]
+    return kept, sum(1 for before, after in zip(lines, kept, strict=True) if before != after)
 
 
 def drop_page_numbers(lines: Sequence[str]) -> list[str]:
@@ -697,11 +731,31 @@ def drop_page_numbers(lines: Sequence[str]) -> list[str]:
 #: A soft-wrapped line ending in one of these may continue a number on the next line.
 _NUMBER_CUT_ENDS = frozenset("0123456789０１２３４５６７８９,，.．")
 
+#: Text and then a wide gap and more text on one line: columns printed side by side.
+_SIDE_BY_SIDE = re.compile(r"\S {3,}\S")
+#: Share of body lines with such a gap above which the text is taken for side-by-side columns.
+SIDE_BY_SIDE_SHARE = 0.3
+
+COLUMNS_NOTE = bilingual(
+    "多くの行の途中に広い空白があり、2段組の左右の段が1行に並んだテキストのようです（pdftotext -layout など）。"
+    "段落が混ざっているおそれがあるので、PDF をそのまま essay import に渡してください",
+    "many lines hold a wide gap, as when two columns are printed side by side (pdftotext -layout): "
+    "paragraphs may be mixed up; give the PDF itself to essay import",
+)
+
+
+def side_by_side_columns(lines: Sequence[str]) -> bool:
+    """True when many lines hold two runs of text apart (two columns extracted side by side)."""
+    texts = [line.strip() for line in lines if line.strip()]
+    wide = sum(1 for text in texts if len(text) <= 2_000 and _SIDE_BY_SIDE.search(text))
+    return bool(texts) and wide >= SIDE_BY_SIDE_SHARE * len(texts)
+
+
 NO_SIGNAL_NOTE = bilingual(
-    "段落の手がかり（文末の行末の空白・空行・字下げ）がないため、段落は行の長さから推測しました。"
+    "段落の手がかり（文末の行末の空白・空行・字下げ）がない（または少なすぎる）ため、段落は行の長さから推測しました。"
     "段落の切れ目を原本と見比べてください",
-    "the text has no paragraph signal (no trailing space after a sentence end, no blank line, no indent): "
-    "paragraphs were guessed from line lengths; check every break against the original",
+    "the text has no paragraph signal (no trailing space after a sentence end, no blank line, no indent), "
+    "or too few: paragraphs were guessed from line lengths; check every break against the original",
 )
 
 
@@ -752,9 +806,14 @@ def convert(raw: bytes, vocabulary: Mapping[str, str], tags: Sequence[str] | Non
     lines = [normalise.text(line) for line in text.split("\n")]
     block = find_header(lines)
     header, body_start = block.header, block.body_start
-    body = drop_page_numbers(lines[body_start:])
+    body, heads = drop_running_heads(drop_page_numbers(lines[body_start:]), block.mastheads)
     notes = list(block.notes)
-    guessed = not has_paragraph_signal(body)
+    if heads:
+        notes.append(bilingual(f"題字（誌名）と同じ行 {heads} 行を柱とみなし、本文に入れていません",
+                               f"{heads} repeat(s) of the masthead line taken for running heads and left out"))
+    if side_by_side_columns(body):
+        notes.append(COLUMNS_NOTE)
+    guessed = not has_paragraph_signal(body) or not _enough_signals(body)
     if guessed:
         found, doubtful = guess_paragraphs(body, body_start + 1)
         notes.append(NO_SIGNAL_NOTE)
