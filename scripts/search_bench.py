@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from site_harness import CHROMIUM, CHROMIUM_ARGS, build_command, build_environment, serve  # noqa: E402
+from site_harness import CHROMIUM, CHROMIUM_ARGS, build_command, build_environment, serve, wait_for  # noqa: E402
 from synthetic_archive import write_archive  # noqa: E402
 
 from essay_archive.site import search_index  # noqa: E402
@@ -118,7 +118,7 @@ def measure(site: Path, *, queries: Sequence[str] = DEFAULT_QUERIES, runs: int =
             traffic.clear()
             tab.click(".md-search__input")
             first_ms.append(tab.evaluate(_TIME_QUERY, queries[0]))
-            tab.wait_for_function(_SETTLED)
+            wait_for(tab, _SETTLED)
             sent = traffic.snapshot()
             first_bytes.append(sum(t.body_bytes + t.header_bytes for t in sent))
             first_gzip.append(sum(t.gzip_bytes + t.header_bytes for t in sent))

@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,6 +38,39 @@ def build_environment(**extra: str) -> dict[str, str]:
     """This environment as ``make build`` sees it: the published site_url (no SITE_URL), quiet theme."""
     environment = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
     return environment | {"NO_MKDOCS_2_WARNING": "1", **extra}
+
+
+#: Reports every Content-Security-Policy violation to Python (see :func:`watch_content_security`).
+_CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation({
+    page: location.href, directive: event.violatedDirective, blocked: event.blockedURI, sample: event.sample,
+  });
+});
+"""
+
+
+def watch_content_security(context, violations: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    """Append every CSP violation of ``context``'s pages to ``violations``, whatever page it was.
+
+    The site's policy forbids eval, so Playwright's ``wait_for_function`` (which evals its
+    predicate in the page) is refused under it: use :func:`wait_for` instead.
+    """
+    context.expose_binding("__reportCspViolation", lambda _source, report: violations.append(report))
+    context.add_init_script(_CSP_REPORTER)
+
+
+def wait_for(page, expression: str, *, timeout: float = 30_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the JavaScript ``expression`` is true on ``page``; ``timeout`` in milliseconds.
+
+    Like ``page.wait_for_function``, but evaluated from outside the page, so the site's
+    Content-Security-Policy (no eval) does not refuse it.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout:.0f} ms: {expression}")
+        time.sleep(0.05)
 
 
 @dataclass

@@ -111,14 +111,46 @@ def site_server(built_site: Path) -> Iterator[str]:
         yield url
 
 
+#: Every Content-Security-Policy violation seen by any page of the ``browser`` fixture.
+CSP_VIOLATIONS: list[dict] = []
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright (Playwright's own browser download is not used)."""
+    """Debian's Chromium driven by Playwright (Playwright's own browser download is not used).
+
+    Every context and page made from it reports Content-Security-Policy violations, and a test
+    that caused one fails (see ``_no_csp_violations``): the site must work under its own policy.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=site_harness.CHROMIUM, args=site_harness.CHROMIUM_ARGS
         )
+        new_context = chromium.new_context
+
+        def watched_context(**options: object) -> object:
+            context = new_context(**options)
+            site_harness.watch_content_security(context, CSP_VIOLATIONS)
+            return context
+
+        def watched_page(**options: object) -> object:
+            # Like Browser.new_page: a context of its own (closed with the browser).
+            return watched_context(**options).new_page()
+
+        chromium.new_context = watched_context  # type: ignore[method-assign]
+        chromium.new_page = watched_page  # type: ignore[method-assign]
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a browser test whose pages broke the site's Content-Security-Policy."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    seen = len(CSP_VIOLATIONS)
+    yield
+    assert CSP_VIOLATIONS[seen:] == [], "Content-Security-Policy violations"

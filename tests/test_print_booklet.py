@@ -207,7 +207,7 @@ def test_split_booklet_cover_prints_the_whole_topic_in_one_job(
         }""")
         assert page.locator(".booklet-essay").count() == 0
         page.get_by_role("button", name="全部まとめて印刷").click()
-        page.wait_for_function("window.printedEssays.length === 1")
+        site_harness.wait_for(page, "window.printedEssays.length === 1")
         assert page.evaluate("window.printedEssays") == [61]
         page.emulate_media(media="print")
         reader = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))

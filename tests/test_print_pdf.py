@@ -11,6 +11,7 @@ import unicodedata
 from typing import Any
 
 import pytest
+import site_harness
 from pypdf import PdfReader
 
 from .conftest import REPO, SITE_URL
@@ -185,9 +186,9 @@ def test_print_buttons_print_across_or_vertically(browser: Any, site_server: str
     buttons = page.locator(".print-actions button")
     assert buttons.all_inner_texts() == ["印刷", "縦書きで印刷"]
     page.get_by_role("button", name="縦書きで印刷").click()
-    page.wait_for_function("window.printedLayouts.length === 1")
+    site_harness.wait_for(page, "window.printedLayouts.length === 1")
     page.get_by_role("button", name="印刷", exact=True).click()
-    page.wait_for_function("window.printedLayouts.length === 2")
+    site_harness.wait_for(page, "window.printedLayouts.length === 2")
     assert page.evaluate("window.printedLayouts") == [True, False]
     assert page.evaluate("document.documentElement.classList.contains('print-vertical')") is False
     page.emulate_media(media="print")

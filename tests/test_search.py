@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import search_bench
+import site_harness
 
 from .conftest import make_project, mkdocs_build
 
@@ -121,7 +122,7 @@ def results(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 def search(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
     page.fill(".md-search__input", query)
-    page.wait_for_function(SETTLED)
+    site_harness.wait_for(page, SETTLED)
     return results(page)
 
 
@@ -134,7 +135,7 @@ def opened_search(browser, base: str) -> Iterator[object]:  # type: ignore[no-un
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(base + "essays/584/")
     page.keyboard.press("/")
-    page.wait_for_function("document.querySelector('[data-essay-search]').dataset.ready === '1'")
+    site_harness.wait_for(page, "document.querySelector('[data-essay-search]').dataset.ready === '1'")
     yield page
     assert errors == []
     page.close()
@@ -229,7 +230,7 @@ def test_shortcut_opens_search_and_typing_searches(chromium, served, key: str) -
     assert search_is_open(page)
     # Typed as an IME commits text: no key events, only input.
     page.keyboard.insert_text("外貨")
-    page.wait_for_function(SETTLED)
+    site_harness.wait_for(page, SETTLED)
     assert results(page) == ["/archive/essays/586/"]
     assert page.input_value(".md-search__input") == "外貨"
     page.close()
@@ -240,7 +241,7 @@ def test_arrow_keys_and_enter_open_a_result_and_escape_closes(chromium, served) 
     page = open_page(chromium, served[0])
     page.click(".md-search__input")
     page.keyboard.insert_text("ロシア")
-    page.wait_for_function(SETTLED)
+    site_harness.wait_for(page, SETTLED)
     found = results(page)
     assert len(found) == 3
     page.keyboard.press("ArrowDown")
@@ -254,7 +255,7 @@ def test_arrow_keys_and_enter_open_a_result_and_escape_closes(chromium, served) 
     page.wait_for_url(f"**{found[1]}")
     page.keyboard.press("s")
     page.keyboard.insert_text("外貨")
-    page.wait_for_function(SETTLED)
+    site_harness.wait_for(page, SETTLED)
     page.keyboard.press("Escape")
     assert page.evaluate("document.getElementById('__search').checked") is False
     assert page.evaluate("document.activeElement !== document.querySelector('.md-search__input')")
@@ -265,7 +266,7 @@ def test_arrow_keys_and_enter_open_a_result_and_escape_closes(chromium, served) 
 def test_no_search_mid_composition(chromium, served) -> None:  # type: ignore[no-untyped-def]
     page = open_page(chromium, served[0])
     page.click(".md-search__input")
-    page.wait_for_function("document.querySelector('[data-essay-search]').dataset.ready === '1'")
+    site_harness.wait_for(page, "document.querySelector('[data-essay-search]').dataset.ready === '1'")
     page.evaluate("""() => {
       const input = document.querySelector('.md-search__input');
       input.dispatchEvent(new CompositionEvent('compositionstart', { data: '' }));
@@ -280,7 +281,7 @@ def test_no_search_mid_composition(chromium, served) -> None:  # type: ignore[no
       input.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true, data: '外貨' }));
       input.dispatchEvent(new CompositionEvent('compositionend', { data: '外貨' }));
     }""")
-    page.wait_for_function(SETTLED)
+    site_harness.wait_for(page, SETTLED)
     assert results(page) == ["/archive/essays/586/"]
     page.close()
 
@@ -293,17 +294,17 @@ def test_phone_opens_search_from_the_header_button(chromium, served) -> None:  #
     assert page.evaluate(inner_opacity) == "0"
     page.click("label.md-header__button[for=__search]")
     assert search_is_open(page)
-    page.wait_for_function(f"{inner_opacity} === '1'")
+    site_harness.wait_for(page, f"{inner_opacity} === '1'")
     field = page.locator(".md-search__input").bounding_box()
     assert field is not None and field["width"] >= 250 and field["x"] + field["width"] <= 375
     page.keyboard.insert_text("弾よけ")
-    page.wait_for_function(SETTLED)
+    site_harness.wait_for(page, SETTLED)
     assert results(page) == ["/archive/essays/586/"]
     item = page.locator(".md-search-result__item").first
     box = item.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
     # Material animates the box open; once settled, nothing may stick out sideways.
-    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth", timeout=5000)
+    site_harness.wait_for(page, "document.documentElement.scrollWidth <= window.innerWidth", timeout=5000)
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.essay-search__excerpt')).fontSize)")
     assert size >= 15
     page.close()
@@ -324,7 +325,7 @@ def test_nothing_of_search_loads_with_the_page(chromium, served, width: int) -> 
     assert all(url.startswith(base) for url in requested)
     # Opening the box is what loads it.
     page.keyboard.press("/")
-    page.wait_for_function("document.querySelector('[data-essay-search]').dataset.ready === '1'")
+    site_harness.wait_for(page, "document.querySelector('[data-essay-search]').dataset.ready === '1'")
     page.wait_for_load_state("networkidle")
     assert any(url.endswith("/pagefind/pagefind.js") for url in requested)
     page.close()

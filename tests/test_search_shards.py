@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import search_bench
+import site_harness
 
 from essay_archive.site import search_index
 
@@ -121,7 +122,7 @@ def test_shards_load_only_when_search_opens(browser, served) -> None:  # type: i
     assert not [url for url in requested if "/pagefind" in url]
     page.keyboard.press("/")
     page.keyboard.insert_text("外貨")
-    page.wait_for_function(SETTLED)
+    site_harness.wait_for(page, SETTLED)
     assert results(page) == ["/archive/essays/586/"]
     for folder in SHARDS:
         assert any(f"/archive/{folder}/pagefind-entry.json" in url for url in requested), folder

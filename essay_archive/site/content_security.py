@@ -1,0 +1,122 @@
+"""The Content-Security-Policy of every page, declared once, and how it is put into a page.
+
+Static hosts such as GitHub Pages send no headers we control, so the policy travels in the page,
+as ``<meta http-equiv="Content-Security-Policy">`` before anything that loads or runs. It is
+defence in depth: contributor text is escaped wherever it is printed; should a mistake ever let
+markup through, the browser still refuses to run a script the build did not write, to send data
+to another host, or to load anything from one.
+
+Inline scripts are allowed by their SHA-256 hashes, computed from each finished page, so a
+template that gains an inline script keeps working without touching the policy.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from html.parser import HTMLParser
+
+#: The policy, one directive a line. ``{script_hashes}`` is filled in per page.
+DIRECTIVES: dict[str, str] = {
+    # Anything not named below: only this site. Nothing is ever loaded from another host.
+    "default-src": "'self'",
+    # The theme's and the site's scripts are files of this site; inline ones (Material's palette
+    # and configuration snippets, the search opener) only by the hash of their exact text, so an
+    # injected <script> or on…= handler never runs. Pagefind compiles its WebAssembly search
+    # engine, which needs 'wasm-unsafe-eval' (this allows WebAssembly only, not eval()).
+    "script-src": "'self' 'wasm-unsafe-eval' {script_hashes}",
+    # Print needs inline CSS: each essay's running header is an @page rule holding its title, and
+    # booklets give each essay a named page (style="page: …"). A split booklet's cover gathers
+    # those from its parts when printing, so they cannot be listed by hash in advance. Styles run
+    # no code, and with every address limited to this site they cannot send anything away.
+    "style-src": "'self' 'unsafe-inline'",
+    # Material draws some icons as data: SVG images in its stylesheet.
+    "img-src": "'self' data:",
+    # Pagefind fetches its index, its fragments and its WebAssembly file from this site.
+    "connect-src": "'self'",
+    # No plugins (Flash, Java): nothing here needs <object> or <embed>.
+    "object-src": "'none'",
+    # An injected <base href> would re-point every relative address to another host.
+    "base-uri": "'none'",
+    # The search box is a form; it may only ever submit to this site.
+    "form-action": "'self'",
+    # frame-ancestors, report-uri and sandbox are ignored in a <meta> policy: not set here.
+}
+
+#: Script types a browser executes; any other type (JSON, JSON-LD) is data and needs no hash.
+EXECUTABLE_SCRIPT_TYPES = frozenset({
+    "", "module", "text/javascript", "application/javascript", "text/ecmascript", "application/ecmascript",
+})
+
+_CHARSET = re.compile(r"<meta\s+charset=[\"']?utf-8[\"']?\s*/?>", re.IGNORECASE)
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
+
+
+class NoHeadError(ValueError):
+    """A page has no ``<head>`` to carry the policy."""
+
+
+class _InlineScripts(HTMLParser):
+    """Collects the text of every inline script a browser would run, as the browser sees it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self._parts: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "script":
+            return
+        attributes = dict(attrs)
+        kind = (attributes.get("type") or "").strip().lower()
+        executable = kind in EXECUTABLE_SCRIPT_TYPES and "src" not in attributes
+        self._parts = [] if executable else None
+
+    def handle_data(self, data: str) -> None:
+        if self._parts is not None:
+            self._parts.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._parts is not None:
+            self.scripts.append("".join(self._parts))
+            self._parts = None
+
+
+def inline_scripts(html: str) -> list[str]:
+    """The text of every executable inline ``<script>`` in ``html``, in page order."""
+    # Browsers turn CRLF and CR into LF before they read a page; the hashes must match their text.
+    parser = _InlineScripts()
+    parser.feed(html.replace("\r\n", "\n").replace("\r", "\n"))
+    parser.close()
+    return parser.scripts
+
+
+def source_hash(script: str) -> str:
+    """The CSP source expression allowing exactly this script text: ``'sha256-…'``."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def policy(html: str) -> str:
+    """The policy for the finished page ``html``: :data:`DIRECTIVES` with its scripts' hashes."""
+    hashes = " ".join(dict.fromkeys(source_hash(script) for script in inline_scripts(html)))
+    return "; ".join(
+        f"{name} {value.format(script_hashes=hashes)}".strip() for name, value in DIRECTIVES.items()
+    )
+
+
+def with_policy(html: str) -> str:
+    """``html`` with its policy as the first thing the browser reads after the character set.
+
+    Raises :class:`NoHeadError` when the page has no ``<head>``.
+    """
+    head = _HEAD.search(html)
+    if head is None:
+        raise NoHeadError("the page has no <head>")
+    head_end = html.find("</head>", head.end())
+    # Right after <meta charset>, which must stay within the first 1,024 bytes, and before any
+    # script, style or link: a policy applies only to what comes after it.
+    anchor = _CHARSET.search(html, head.end(), head_end if head_end >= 0 else len(html)) or head
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html)}">'
+    return f"{html[:anchor.end()]}\n    {meta}{html[anchor.end():]}"

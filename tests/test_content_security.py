@@ -1,0 +1,84 @@
+"""The Content-Security-Policy: computed per page from its inline scripts, placed first in <head>
+on every page of a real build (404 and print booklets too). That a browser enforces it, and that
+the site works under it, is tested in test_hostile_browser.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from essay_archive.site import content_security
+
+PAGE = """<!doctype html>
+<html lang="ja">
+  <head>
+    <meta charset="utf-8">
+    <title>題</title>
+    <script>var a = 1;</script>
+    <script type="application/ld+json">{"a": "b"}</script>
+    <script id="__config" type="application/json">{"base": "."}</script>
+    <script src="assets/x.js"></script>
+  </head>
+  <body><script type="module">import "./y.js";</script><script>var a = 1;</script></body>
+</html>
+"""
+
+
+def test_source_hash_is_the_base64_sha256_of_the_text() -> None:
+    # The empty script's hash, as browsers report it in their console.
+    assert content_security.source_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+
+
+def test_only_executable_inline_scripts_are_hashed() -> None:
+    assert content_security.inline_scripts(PAGE) == ["var a = 1;", 'import "./y.js";', "var a = 1;"]
+    policy = content_security.policy(PAGE)
+    script_src = next(part for part in policy.split("; ") if part.startswith("script-src "))
+    hashes = [content_security.source_hash(script) for script in ("var a = 1;", 'import "./y.js";')]
+    assert script_src == "script-src 'self' 'wasm-unsafe-eval' " + " ".join(hashes)
+
+
+def test_line_ends_are_hashed_as_a_browser_reads_them() -> None:
+    assert content_security.inline_scripts("<head><script>a\r\nb\rc</script>") == ["a\nb\nc"]
+
+
+def test_policy_comes_right_after_the_character_set() -> None:
+    html = content_security.with_policy(PAGE)
+    head = lxml.html.fromstring(html).find("head")
+    assert [element.tag for element in head][:2] == ["meta", "meta"]
+    assert head[0].get("charset") == "utf-8"
+    assert head[1].get("http-equiv") == "Content-Security-Policy"
+    assert head[1].get("content") == content_security.policy(PAGE)
+
+
+def test_a_page_without_head_is_refused() -> None:
+    with pytest.raises(content_security.NoHeadError):
+        content_security.with_policy("<p>no head</p>")
+
+
+def test_policy_never_allows_inline_code_or_other_hosts() -> None:
+    policy = content_security.policy(PAGE)
+    directives = dict(part.split(" ", 1) for part in policy.split("; "))
+    assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
+    assert directives["default-src"] == "'self'"
+    assert directives["object-src"] == directives["base-uri"] == "'none'"
+    for value in directives.values():
+        assert "*" not in value and "http" not in value, value
+
+
+def test_every_built_page_carries_the_policy_of_its_own_scripts(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("*.html"))
+    assert {"404.html", "index.html"} <= {str(path.relative_to(built_site)) for path in pages}
+    assert any("print" in path.parts for path in pages), "print booklets are pages too"
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        head = lxml.html.fromstring(html).find("head")
+        policies = head.xpath("meta[@http-equiv='Content-Security-Policy']")
+        assert len(policies) == 1, path
+        assert head[0].get("charset") == "utf-8" and head[1] is policies[0], f"{path}: policy is not first"
+        hashes = {content_security.source_hash(script) for script in content_security.inline_scripts(html)}
+        assert hashes, f"{path}: Material's inline scripts are expected"
+        script_src = next(part for part in policies[0].get("content").split("; ") if part.startswith("script-src"))
+        assert set(script_src.split()[3:]) == hashes, path
