@@ -212,3 +212,15 @@ def test_the_figure_html_passes_the_allow_list_and_a_remote_srcset_does_not() ->
         name = attribute.split("=", 1)[0]
         removed = html_policy.removals(f'<img src="a.jpg" alt="" {attribute}>')
         assert [removal.attribute for removal in removed] == [name]
+
+
+def test_checking_a_photo_checks_the_essay_it_belongs_to(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", {"0720.md": essay(720, "![港](0720/used.jpg)")}, with_fixtures=False)
+    write_photo(project / "essays" / "0720" / "used.jpg", (64, 48))
+    write_photo(project / "essays" / "0720" / "spare.jpg", (64, 48))
+    result = subprocess.run(
+        [sys.executable, "-m", "essay_archive.cli", "check", "essays/0720/used.jpg"], cwd=project,
+        capture_output=True, text=True, encoding="utf-8", check=False, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 1
+    assert [line.split(": ", 1)[0] for line in result.stdout.splitlines()[:-1]] == ["essays/0720/spare.jpg:0"]

@@ -147,6 +147,7 @@ def test_pre_commit_hook_checks_changed_essays_with_essay_check() -> None:
     essays = hooks["essay-check"]
     assert essays["entry"] == "python -m essay_archive.cli check"
     assert re.search(essays["files"], "essays/0586.md")
+    assert re.search(essays["files"], "essays/0586/photo-1.jpg")
     assert not re.search(essays["files"], "docs/index.md")
     assert not re.search(essays["files"], "essays/tags.yml")
     everything = hooks["essay-check-all"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from essay_archive.content import image_rules
 from essay_archive.content.archive import read_archive
 from essay_archive.content.rendering import BodyRenderer
 
@@ -12,10 +13,24 @@ NAME = "check"
 HELP = "エッセイを検査する (check essays; all of essays/ by default)"
 
 
+def checked_path(text: str) -> Path:
+    """A PATH argument: an essay file, or an image in an essay's folder, which stands for that essay.
+
+    ``essay check essays/0587/photo-1.jpg`` checks ``essays/0587.md`` with its images, so a
+    commit that only adds a photo is checked too (the pre-commit hook passes changed files).
+    """
+    path = Path(text)
+    if path.suffix != ".md" and image_rules.IMAGE_FOLDER.match(path.parent.name):
+        return path.parent.with_name(f"{path.parent.name}.md")
+    return path
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="検査するファイル (essay files to check; default: every essays/*.md)")
+    parser.add_argument("paths", nargs="*", type=checked_path, metavar="PATH",
+                        help="検査するファイル。essays/0587/ の画像なら essays/0587.md を検査 "
+                             "(essay files to check, or images in an essay's folder, which check that essay; "
+                             "default: every essays/*.md)")
     parser.add_argument("--essays-dir", type=Path, default=None,
                         help="エッセイのフォルダ (the essays folder, holding tags.yml; default: the folder "
                              "of the first PATH, or essays/ of the archive around the current folder)")

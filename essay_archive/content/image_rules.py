@@ -48,6 +48,8 @@ MAX_PIXELS = 40_000_000
 #: Python-Markdown extensions (from mkdocs.yml) that change which images a body holds or their attributes.
 MARKDOWN_EXTENSIONS = ("attr_list", "footnotes", "md_in_html", "tables")
 
+#: An essay's image folder: its number with four or more digits, as the essay file is named.
+IMAGE_FOLDER = re.compile(r"^[0-9]{4,}$")
 #: A plain file name: Latin letters, digits, '-', '_' and dots, starting with a letter or digit.
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _BLANKS = re.compile(r"[ \t\r\n]+")
