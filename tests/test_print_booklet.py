@@ -131,8 +131,10 @@ def test_booklet_holds_each_essay_rendered_oldest_first_on_its_own_page(print_si
     # The essay's own rendering: all 22 paragraphs of 586, its footnotes, its heading block.
     essay_586 = html.split('id="e586"', 1)[1].split("</article>", 1)[0]
     body = essay_586.split('<div class="essay-body">', 1)[1]
-    assert len(re.findall(r"<p>", body)) == 22
-    assert "@page essay-586 { @top-center { content: \"第586号\u3000北朝鮮軍ウクライナ派兵\"; } }" in essay_586
+    assert re.findall(r'<p id="e586-p(\d+)">', body) == [str(number) for number in range(1, 23)]
+    # Its running header gives its place in the running order (second of four) before its name.
+    header = "2／4\u3000第586号\u3000北朝鮮軍ウクライナ派兵"
+    assert f'@page essay-586 {{ @top-center {{ content: "{header}"; }} }}' in essay_586
     assert f"この号のページ：{SITE_URL}essays/586/" in essay_586
 
 
@@ -215,5 +217,5 @@ def test_split_booklet_cover_prints_the_whole_topic_in_one_job(
     # Cover, then at least one page per essay, numbered through to the end.
     assert len(reader.pages) > 61
     last = unicodedata.normalize("NFKC", reader.pages[-1].extract_text())
-    assert str(len(reader.pages)) in last.split("\n")
+    assert f"{len(reader.pages)} / {len(reader.pages)}" in last.split("\n")
     assert "第586号 北朝鮮軍ウクライナ派兵" in last

@@ -6,6 +6,7 @@ Page 1 of every PDF is saved as a PNG in test-output/ so a person can look at it
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import unicodedata
 from typing import Any
@@ -48,13 +49,20 @@ def print_pdf(browser: Any, url: str, name: str) -> tuple[PdfReader, list[str]]:
     )
     reader = PdfReader(io.BytesIO(data))
     # PDF text comes back with compatibility forms (⽉ for 月); NFKC reads them as the text was.
-    return reader, [unicodedata.normalize("NFKC", page.extract_text()) for page in reader.pages]
+    # The font draws the full-width solidus of 「2／4」 with the division slash glyph (∕).
+    return reader, [unicodedata.normalize("NFKC", page.extract_text()).replace("∕", "/") for page in reader.pages]
 
 
 def assert_a4(reader: PdfReader) -> None:
     for page in reader.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert abs(width - A4_POINTS[0]) <= 1 and abs(height - A4_POINTS[1]) <= 1, (width, height)
+
+
+def assert_page_totals(pages: list[str]) -> None:
+    """Every page says 「n / N」, so a loose page of a stapled handout finds its place."""
+    for number, text in enumerate(pages, start=1):
+        assert f"{number} / {len(pages)}" in lines(text), f"page {number} has no 「{number} / {len(pages)}」"
 
 
 def lines(text: str) -> list[str]:
@@ -87,8 +95,7 @@ def test_essay_586_prints_as_an_identifiable_a4_handout(browser: Any, site_serve
     # The address is printed once, at the end.
     assert everything.count(ADDRESS_586) == 1
     assert ADDRESS_586 in pages[-1]
-    for number, text in enumerate(pages, start=1):
-        assert str(number) in lines(text), f"page {number} has no page number"
+    assert_page_totals(pages)
     # From page 2 on, a running header names the essay; page 1 has its heading block instead.
     assert pages[0].count("北朝鮮軍ウクライナ派兵") == 1
     for text in pages[1:]:
@@ -121,7 +128,9 @@ def test_booklet_prints_a_cover_then_each_essay_of_the_tag_from_a_new_page(brows
     assert_a4(reader)
     cover = lines(pages[0])
     assert "北朝鮮" in cover and "金正恩体制の内政と軍事、人権、日本や周辺国との関係" in cover
-    assert any(line.startswith("第585号") for line in cover) and any(line.startswith("第586号") for line in cover)
+    # The contents give each essay its place in the running order, which its running header repeats.
+    contents = [line.split()[:2] for line in cover if re.match(r"\d+\.\s+第\d+号", line)]
+    assert contents == [["1.", "第585号"], ["2.", "第586号"]], cover
     everything = "\n".join(pages)
     for word in CHROME_WORDS:
         assert word not in everything, word
@@ -133,10 +142,10 @@ def test_booklet_prints_a_cover_then_each_essay_of_the_tag_from_a_new_page(brows
     assert starts[0] == 1 and starts[1] > starts[0]
     assert f"{SITE_URL}essays/585/" in pages[starts[1] - 1]
     assert f"{SITE_URL}essays/585/" not in pages[starts[1]]
-    assert pages[starts[1]].count("第586号") >= 1
+    assert "2/2 第586号 北朝鮮軍ウクライナ派兵" in pages[starts[1]]
+    assert "1/2 第585号 短波放送とラジオの思い出" in pages[starts[0]]
     # Pages are numbered through the whole booklet.
-    for number, text in enumerate(pages, start=1):
-        assert str(number) in lines(text), f"page {number} has no page number"
+    assert_page_totals(pages)
 
 
 def test_vertical_layout_prints_in_vertical_rl_with_short_numbers_upright(browser: Any, site_server: str) -> None:
@@ -184,7 +193,7 @@ def test_print_buttons_print_across_or_vertically(browser: Any, site_server: str
         };
     }""")
     buttons = page.locator(".print-actions button")
-    assert buttons.all_inner_texts() == ["印刷", "縦書きで印刷"]
+    assert buttons.all_inner_texts() == ["印刷", "縦書きで印刷", "書き込み用"]
     page.get_by_role("button", name="縦書きで印刷").click()
     site_harness.wait_for(page, "window.printedLayouts.length === 1")
     page.get_by_role("button", name="印刷", exact=True).click()

@@ -58,6 +58,10 @@ class Booklet:
         """True when the essays are spread over several part pages."""
         return len(self.parts) > 1
 
+    def position(self, essay: Essay) -> int:
+        """Where ``essay`` stands in the booklet's running order, from 1 (the cover lists it so)."""
+        return self.essays.index(essay) + 1
+
 
 def booklet_url(tag: str) -> str:
     """A booklet's address below the site root: the tag page's plus ``print/``."""
@@ -120,6 +124,12 @@ def css_string(text: str) -> str:
 def running_header(essay: Essay) -> str:
     """What pages after the first carry at their top: ``第586号　北朝鮮軍ウクライナ派兵``."""
     return f"{essay.label}\u3000{essay.title}"
+
+
+def booklet_running_header(booklet: Booklet, essay: Essay) -> str:
+    """What a booklet's pages of ``essay`` carry at their top: its place in the running order
+    as the cover lists it, then the essay: ``3／4　第586号　北朝鮮軍ウクライナ派兵``."""
+    return f"{booklet.position(essay)}／{len(booklet.essays)}\u3000{running_header(essay)}"
 
 
 def page_name(essay: Essay) -> str:

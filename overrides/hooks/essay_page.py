@@ -9,6 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from essay_archive.content import paragraph_numbers
 from essay_archive.site import listings
 from essay_archive.site import mkdocs_state
 
@@ -22,7 +23,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     page.meta["template"] = "essay.html"
     # The header block prints the title; Material would add a second h1 otherwise.
     page.meta.setdefault("description", essay.summary or "")
-    return markdown
+    # Essays, and only essays, get numbered paragraphs (see paragraph_numbers.py).
+    return f"{paragraph_numbers.OPT_IN}\n{markdown}"
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:

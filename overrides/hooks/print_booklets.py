@@ -66,7 +66,10 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
                 booklet_page.essay_files[printed_essay.number].page.content or "", printed_essay, booklet_page.url
             ),
             "page_name": print_booklet.page_name(printed_essay),
-            "running_header": print_booklet.css_string(print_booklet.running_header(printed_essay)),
+            "position": booklet_page.booklet.position(printed_essay),
+            "running_header": print_booklet.css_string(
+                print_booklet.booklet_running_header(booklet_page.booklet, printed_essay)
+            ),
         }
         for printed_essay in printed
     ]

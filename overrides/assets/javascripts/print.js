@@ -1,16 +1,20 @@
 /*
- * Printing essays and booklets: the 印刷 buttons, 縦書き (vertical) printing, and printing every
- * part of a split booklet as one job. ?layout=vertical opens a page already set for vertical
- * printing, so the layout can be linked to and tested.
+ * Printing essays and booklets: the 印刷 buttons, 縦書き (vertical) printing, the 書き込み用
+ * edition with a wide margin for notes, and printing every part of a split booklet as one job.
+ * ?layout=vertical and ?layout=notes open a page already set for that printout, so a layout can
+ * be linked to and tested.
  */
 (function () {
   "use strict";
 
   var root = document.documentElement;
-  var VERTICAL = "print-vertical";
+  // Each layout is a class on the root element that print.css styles; across is the default.
+  var LAYOUT_CLASSES = { horizontal: null, vertical: "print-vertical", notes: "print-notes" };
   var NUMBER = /[0-9０-９]+/g;
   var ASCII_DIGIT = /[0-9]/;
-  var layoutFromAddress = new URLSearchParams(window.location.search).get("layout") === "vertical";
+  var asked = new URLSearchParams(window.location.search).get("layout");
+  var layoutFromAddress = Object.prototype.hasOwnProperty.call(LAYOUT_CLASSES, asked) ? asked : "horizontal";
+  var currentLayout = "horizontal";
 
   // In vertical text one or two digits stand upright side by side in one character cell
   // (縦中横); longer ASCII numbers stand upright digit by digit instead of lying on their side.
@@ -52,13 +56,67 @@
     });
   }
 
+  // Marks that lie on their side in vertical text get the forms a vertical book uses:
+  // “ ” become 〝 〟, the full-width tilde the wave dash, whose vertical form the fonts carry.
+  // The text is given back when the page reads across again.
+  var VERTICAL_FORMS = { "\u201c": "\u301d", "\u201d": "\u301f", "\uff5e": "\u301c" };
+  var ACROSS_ONLY = /[\u201c\u201d\uff5e]/;
+
+  function useVerticalForms(container) {
+    var walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        if (!ACROSS_ONLY.test(node.data)) return NodeFilter.FILTER_REJECT;
+        var parent = node.parentElement;
+        if (!parent || parent.closest(".essay-address, a[href^='http'], script, style, code, pre")) {
+          return NodeFilter.FILTER_REJECT;
+        }
+        return NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var pieces = document.createDocumentFragment();
+      node.data.split(/([\u201c\u201d\uff5e])/).forEach(function (piece) {
+        if (!VERTICAL_FORMS[piece]) {
+          if (piece) pieces.append(piece);
+          return;
+        }
+        var span = document.createElement("span");
+        span.className = "vertical-form";
+        span.dataset.across = piece;
+        span.textContent = VERTICAL_FORMS[piece];
+        pieces.append(span);
+      });
+      node.replaceWith(pieces);
+    });
+  }
+
+  function useAcrossForms(container) {
+    container.querySelectorAll(".vertical-form").forEach(function (span) {
+      span.replaceWith(span.dataset.across);
+    });
+  }
+
   function printed() {
     return document.querySelectorAll(".essay, .booklet");
   }
 
-  function setVertical(vertical) {
-    root.classList.toggle(VERTICAL, vertical);
-    if (vertical) printed().forEach(markNumbers);
+  function setLayout(layout) {
+    Object.keys(LAYOUT_CLASSES).forEach(function (name) {
+      if (LAYOUT_CLASSES[name]) root.classList.toggle(LAYOUT_CLASSES[name], name === layout);
+    });
+    currentLayout = layout;
+    var vertical = layout === "vertical";
+    printed().forEach(function (container) {
+      if (vertical) {
+        markNumbers(container);
+        useVerticalForms(container);
+      } else {
+        useAcrossForms(container);
+        container.normalize();
+      }
+    });
   }
 
   // A part page sits one folder below the cover: its photos' relative addresses are made
@@ -117,12 +175,12 @@
     }));
   }
 
+  // kind: a layout, or "all" (a split booklet's every part, in the layout already set).
   function printAs(kind) {
     var ready = (kind === "all" ? gatherParts() : Promise.resolve()).then(loadImages);
     return ready.then(function () {
-      if (kind === "vertical") setVertical(true);
-      else if (kind === "horizontal") setVertical(false);
-      else if (root.classList.contains(VERTICAL)) setVertical(true);
+      // Applied again after gathering, so fetched essays get vertical forms too.
+      setLayout(Object.prototype.hasOwnProperty.call(LAYOUT_CLASSES, kind) ? kind : currentLayout);
       window.print();
     });
   }
@@ -134,8 +192,8 @@
   });
 
   window.addEventListener("afterprint", function () {
-    // A later plain 印刷 prints horizontally again, unless the address asked for vertical.
-    setVertical(layoutFromAddress);
+    // A later plain 印刷 prints across again, unless the address asked for another layout.
+    setLayout(layoutFromAddress);
   });
 
   document.querySelectorAll(".print-actions").forEach(function (actions) {
@@ -152,5 +210,5 @@
     });
   });
 
-  if (layoutFromAddress) setVertical(true);
+  if (layoutFromAddress !== "horizontal") setLayout(layoutFromAddress);
 })();
