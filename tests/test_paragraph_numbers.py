@@ -7,7 +7,7 @@ from pathlib import Path
 
 import markdown
 
-from essay_archive.content import paragraph_numbers
+from essay_archive.content import html_policy, paragraph_numbers
 from essay_archive.content.essay import Essay
 from essay_archive.content.schema import EssayDate
 from essay_archive.site import booklet as print_booklet
@@ -90,3 +90,9 @@ def test_a_booklet_keeps_the_visible_number_and_makes_the_id_unique() -> None:
     )
     moved = print_booklet.booklet_html(render("一。\n\n二。"), essay, "tags/北朝鮮/print/")
     assert '<p id="e586-p2"><a aria-hidden="true" class="paragraph-number" data-paragraph="2" href="#e586-p2"' in moved
+
+
+def test_the_sanitiser_lets_the_numbers_through_unchanged() -> None:
+    # The build publishes only what the allow-list keeps; numbered paragraphs must pass whole.
+    assert html_policy.removals(render(ESSAY)) == []
+    assert html_policy.removals('<p><a class="paragraph-number" tabindex="0" onclick="x()">1</a></p>') != []

@@ -64,7 +64,8 @@ ALLOWED_TAGS: frozenset[str] = frozenset({
 
 #: Attributes allowed per element. ``id`` and ``class`` values are limited further below.
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
-    "a": frozenset({"href", "title", "class"}),
+    # aria-hidden, tabindex and data-paragraph: the paragraph number (content/paragraph_numbers.py).
+    "a": frozenset({"href", "title", "class", "aria-hidden", "tabindex", "data-paragraph"}),
     # srcset, sizes, width, height, loading and decoding are written by the figure extension.
     # data-pagefind-index-attrs="alt" lets search find a photo by its description.
     "img": frozenset({"src", "alt", "title", "srcset", "sizes", "width", "height", "loading", "decoding",
@@ -82,7 +83,7 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
 
 #: Class names the build writes; a ``*`` at the end of a name allows any suffix.
 ALLOWED_CLASSES: dict[str, frozenset[str]] = {
-    "a": frozenset({"footnote-ref", "footnote-backref"}),
+    "a": frozenset({"footnote-ref", "footnote-backref", "paragraph-number"}),
     "div": frozenset({"footnote", "toc"}),
     # fenced code blocks name their language
     "code": frozenset({"language-*"}),
@@ -117,6 +118,8 @@ SRCSET_ATTRIBUTES: frozenset[str] = frozenset({"srcset"})
 ENUMERATED_ATTRIBUTES: dict[str, str] = {
     "loading": r"lazy|eager", "decoding": r"async|sync|auto", "width": r"[0-9]{1,5}", "height": r"[0-9]{1,5}",
     "data-pagefind-index-attrs": r"alt",
+    # The paragraph number's link is hidden from screen readers and the tab order, nothing more.
+    "aria-hidden": r"true", "tabindex": r"-1", "data-paragraph": r"[0-9]{1,4}",
 }
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
