@@ -4,7 +4,8 @@ Usage: ``python scripts/make_pdf_fixtures.py [CASE…]`` (default: every case), 
 ``pytest tests/test_import_pdf.py --regenerate-golden`` and review ``git diff tests/import-pdf``.
 
 Each case is one way a newsletter reaches the archive: typeset by a browser (Chromium, through
-Playwright: one column, two columns, vertical writing) or by a program with a TrueType font
+Playwright: one column, two and three columns, vertical writing in one or two tiers, the number
+only in the running head) or by a program with a TrueType font
 (reportlab with IPA Mincho: a Word-like page, the same with a space at every paragraph end,
 vertical writing whose font maps ideographs to radicals and punctuation to vertical forms), and
 a scan (a page that is only an image). The paragraphs, photos and captions each case holds are
@@ -213,6 +214,39 @@ def vertical(case: Case) -> bytes:
                         margin={"top": "16mm", "bottom": "14mm", "left": "14mm", "right": "14mm"})
 
 
+def three_columns(case: Case) -> bytes:
+    """A4 landscape, the title across the page, then three indented columns with a photo."""
+    html = f"""<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>{BASE_STYLE}
+      body {{ font-size: 9pt; line-height: 1.6; }}
+      .columns {{ columns: 3; column-gap: 6mm; }}
+      p {{ text-indent: 1em; }}
+      figure {{ margin: 4pt 0 6pt; break-inside: avoid; }}
+    </style></head><body>
+    <h1>{NUMBER_LINE}</h1><p class="date">{DATE_LINE}</p>
+    <div class="columns">{body_html(case, "", beside=False)}</div>
+    </body></html>"""
+    return chromium_pdf(html, header=RUNNING_HEAD, footer=PAGE_FOOT, format="A4", landscape=True,
+                        margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
+
+
+def vertical_tiers(case: Case) -> bytes:
+    """A4 landscape in vertical writing set in two tiers (段組): the upper tier right to left,
+    then the lower one; the date set at the foot of its column reaches into the lower tier."""
+    html = f"""<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>{BASE_STYLE}
+      html {{ writing-mode: vertical-rl; }}
+      body {{ font-size: 9.5pt; line-height: 1.7; }}
+      .tiers {{ columns: 2; column-gap: 8mm; }}
+      h1 {{ margin: 0 0 0 4pt; }}
+      .date {{ text-align: end; margin: 0 0 0 12pt; }}
+      p {{ text-indent: 1em; }}
+    </style></head><body>
+    <h1>{NUMBER_LINE}</h1><p class="date">{DATE_LINE}</p>
+    <div class="tiers">{body_html(case, "", beside=False)}</div>
+    </body></html>"""
+    return chromium_pdf(html, header=RUNNING_HEAD, footer=PAGE_FOOT, format="A4", landscape=True,
+                        margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
+
+
 # --- reportlab with a TrueType font -------------------------------------------------------------
 
 #: Line-start characters Japanese typesetting never begins a line with: they hang at the line end.
@@ -381,6 +415,8 @@ CASES: dict[str, Case] = {
     "one-column": Case(one_column, paragraphs=(*SHORT, LATIN), photos=PHOTOS[:1]),
     "two-columns": Case(two_columns, photos=PHOTOS),
     "number-in-running-head": Case(number_in_running_head, paragraphs=SHORT[:5]),
+    "three-columns": Case(three_columns, paragraphs=SEED_PARAGRAPHS[:14], photos=PHOTOS[:1]),
+    "vertical-tiers": Case(vertical_tiers, paragraphs=SEED_PARAGRAPHS[:14]),
     "vertical": Case(vertical, paragraphs=(*SHORT, LATIN), photos=PHOTOS[1:]),
     "word-like": Case(word_like, paragraphs=(*SHORT, LATIN), photos=PHOTOS[1:]),
     "word-like-trailing-space": Case(word_like, options={"trailing_space": True}),
