@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import json
+import queue
 import subprocess
 import tempfile
 import threading
@@ -76,7 +77,14 @@ class PagefindService:
         self._next_id = 0
         self._waiting: dict[int, Future[dict[str, Any]]] = {}
         self._closed = False
+        #: Set when Pagefind has exited: later requests fail at once instead of waiting forever.
+        self._stopped: PagefindServiceError | None = None
+        # Requests go through a queue to a writer thread: a busy Pagefind may leave its input pipe
+        # full for a moment, and MkDocs, which hands over pages, must not wait for it.
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write_requests, name="pagefind-requests", daemon=True)
         self._reader = threading.Thread(target=self._read_answers, name="pagefind-answers", daemon=True)
+        self._writer.start()
         self._reader.start()
 
     # --- requests ------------------------------------------------------------------------------
@@ -123,11 +131,8 @@ class PagefindService:
             if self._closed:
                 return
             self._closed = True
-            try:
-                assert self._process.stdin is not None
-                self._process.stdin.close()
-            except OSError:
-                pass
+        self._outbox.put(None)
+        self._writer.join(timeout)
         try:
             self._process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -156,18 +161,32 @@ class PagefindService:
         with self._lock:
             if self._closed:
                 raise PagefindServiceError("the Pagefind service is closed")
+            if self._stopped is not None:
+                raise self._stopped
             self._next_id += 1
             message_id = self._next_id
             self._waiting[message_id] = answer
             message = base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8"))
-            try:
-                assert self._process.stdin is not None
-                self._process.stdin.write(message + b",")
-                self._process.stdin.flush()
-            except OSError as error:
-                del self._waiting[message_id]
-                raise PagefindServiceError(f"Pagefind stopped: {self._errors() or error}") from error
+            self._outbox.put(message + b",")
         return answer
+
+    def _write_requests(self) -> None:
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            while (message := self._outbox.get()) is not None:
+                stdin.write(message)
+                if self._outbox.empty():
+                    stdin.flush()
+        except OSError:
+            # Pagefind stopped; the reader fails every unanswered request with its error output.
+            pass
+        finally:
+            try:
+                # Closing its input is how Pagefind is told to exit.
+                stdin.close()
+            except OSError:
+                pass
 
     def _read_answers(self) -> None:
         stdout = self._process.stdout
@@ -199,13 +218,12 @@ class PagefindService:
             answer.set_result(payload)
 
     def _fail_waiting(self) -> None:
-        with self._lock:
-            waiting, self._waiting = self._waiting, {}
-        if not waiting:
-            return
         self._process.wait()
         error = PagefindServiceError(
             f"Pagefind stopped (exit status {self._process.returncode}) before answering: {self._errors()}")
+        with self._lock:
+            waiting, self._waiting = self._waiting, {}
+            self._stopped = error
         for answer in waiting.values():
             answer.set_exception(error)
 
