@@ -198,9 +198,10 @@ def test_unusual_essays_build_and_keep_their_ruby(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     site = project / "site" / "essays"
     bom = (site / "951" / "index.html").read_text(encoding="utf-8")
-    assert '<h1 class="essay-title">BOMつきで保存された号</h1>' in bom
+    # Titles carry <wbr> line-break hints (phrase_breaks.py); the text is unchanged.
+    assert '<h1 class="essay-title">BOMつきで保存された号</h1>' in bom.replace("<wbr>", "")
     crlf = (site / "952" / "index.html").read_text(encoding="utf-8")
-    assert '<h1 class="essay-title">改行がCRLFの号</h1>' in crlf
+    assert '<h1 class="essay-title">改行がCRLFの号</h1>' in crlf.replace("<wbr>", "")
     assert "<ruby>漢字<rt>かんじ</rt></ruby>" in crlf
     ruby = (site / "953" / "index.html").read_text(encoding="utf-8")
     assert "<ruby>金正恩<rp>（</rp><rt>キム・ジョンウン</rt><rp>）</rp></ruby>" in ruby

@@ -92,9 +92,11 @@ def test_essay_586_prints_as_an_identifiable_a4_handout(browser: Any, site_serve
     everything = "\n".join(pages)
     for word in CHROME_WORDS:
         assert word not in everything, word
-    # The address is printed once, at the end.
-    assert everything.count(ADDRESS_586) == 1
-    assert ADDRESS_586 in pages[-1]
+    # The address and the citation are printed once, together at the end.
+    last = "".join(pages[-1].split())
+    assert "".join(everything.split()).count(ADDRESS_586) == 2
+    assert "この号のページ:" + ADDRESS_586 in last
+    assert f"引用:石館「北朝鮮軍ウクライナ派兵」(第586号、2024年12月){ADDRESS_586}" in last
     assert_page_totals(pages)
     # From page 2 on, a running header names the essay; page 1 has its heading block instead.
     assert pages[0].count("北朝鮮軍ウクライナ派兵") == 1

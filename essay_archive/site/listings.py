@@ -34,12 +34,17 @@ class Year:
 
         Not ``essays/1999/``: that is essay 1999's address.
         """
-        return f"essays/year/{self.year}/"
+        return year_url(self.year)
 
     @property
     def decade(self) -> int:
         """``1990`` for 1999."""
         return self.year - self.year % 10
+
+
+def year_url(year: int) -> str:
+    """A year's listing page below the site root: ``essays/year/1999/``."""
+    return f"essays/year/{year}/"
 
 
 def year_page_source(year: int) -> str:

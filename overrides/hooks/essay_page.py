@@ -10,10 +10,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from essay_archive.content import paragraph_numbers
-from essay_archive.site import listings
+from essay_archive.site import listings, sharing
 from essay_archive.site import mkdocs_state
-
-NEWEST_ON_HOME = 10
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Any) -> str | None:
@@ -36,9 +34,10 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
             # edit_uri points into docs/; essays live beside it, in essays/.
             page.edit_url = urljoin(config.edit_uri, f"../{essay.source_name}")
         context["previous_essay"], context["next_essay"] = archive.neighbours(essay)
-    elif page.meta.get("template") == "home.html":
-        context["newest_essays"] = archive.newest(NEWEST_ON_HOME)
-        context["essay_count"] = len(archive.essays)
+        context["essay_year_url"] = listings.year_url(essay.date.year)
+        context["essay_citation"] = sharing.citation(essay, config.site_url or "")
+        context["essay_address"] = sharing.essay_address(essay, config.site_url or "")
+        context["share_links"] = sharing.share_links(essay, config.site_url or "")
     elif page.meta.get("template") == listings.INDEX_TEMPLATE:
         context.update(listings.index_context(archive))
     elif page.meta.get("template") == listings.YEAR_TEMPLATE:

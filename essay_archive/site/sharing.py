@@ -1,0 +1,50 @@
+"""Sharing and citing an essay: plain share links (no third-party script) and the citation.
+
+The share links are ordinary addresses of each service's own share page, so nothing is requested
+from another host until the reader chooses one. The citation is the line a reader pastes into a
+handout: ``石館「北朝鮮軍ウクライナ派兵」（第586号、2024年12月）https://…/essays/586/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode, urljoin
+
+from essay_archive.content.essay import Essay
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """One service's share page for an essay."""
+
+    #: a short identifier, used as a CSS modifier: ``line``, ``x``, ``hatena``.
+    service: str
+    #: the visible text: the service's own short name, under the row's label 共有.
+    label: str
+    href: str
+
+
+def essay_address(essay: Essay, site_url: str) -> str:
+    """The essay's full public address: ``https://…/essays/586/``."""
+    return urljoin(site_url if site_url.endswith("/") else site_url + "/", essay.url)
+
+
+def citation(essay: Essay, site_url: str) -> str:
+    """How to cite the essay: author, title, number and date, then the address."""
+    return f"{essay.author}「{essay.title}」（{essay.label}、{essay.date.japanese()}）{essay_address(essay, site_url)}"
+
+
+def share_links(essay: Essay, site_url: str) -> list[ShareLink]:
+    """LINE, X and はてなブックマーク share pages for the essay, in that order."""
+    address = essay_address(essay, site_url)
+    text = f"{essay.author}「{essay.title}」（{essay.label}）"
+    return [
+        ShareLink("line", "LINE",
+                  "https://social-plugins.line.me/lineit/share?" + urlencode({"url": address}, quote_via=quote)),
+        ShareLink("x", "X",
+                  "https://x.com/intent/post?" + urlencode({"text": text, "url": address}, quote_via=quote)),
+        ShareLink("hatena", "はてブ",
+                  "https://b.hatena.ne.jp/add?" + urlencode(
+                      {"mode": "confirm", "url": address, "title": f"{essay.title}（{essay.label}）"},
+                      quote_via=quote)),
+    ]

@@ -1,0 +1,388 @@
+"""Reading in a real Chromium: one centred column, Japanese body typography, the actions row
+(print, share, cite, text size), touch targets on a phone, and screenshots to look at.
+
+Screenshots of every kind of page at 375 and 1280 px, light and dark, go to test-output/.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import REPO, SITE_URL
+
+pytestmark = pytest.mark.browser
+
+OUTPUT = REPO / "test-output"
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+PALETTES = {"light": "default", "dark": "slate"}
+
+#: Every kind of page a reader meets, by name: its address below the site root.
+READER_PAGES = {
+    "home": "",
+    "archive": "essays/",
+    "year": "essays/year/2024/",
+    "essay": "essays/586/",
+    "tags": "tags/",
+    "tag": "tags/北朝鮮/",
+    "about": "about/",
+}
+
+CITATION_586 = f"石館「北朝鮮軍ウクライナ派兵」（第586号、2024年12月）{SITE_URL}essays/586/"
+
+
+def open_page(browser: Any, url: str, viewport: dict[str, int] = DESKTOP, scheme: str = "light", **options: Any) -> Any:
+    page = browser.new_page(viewport=viewport, color_scheme=scheme, **options)
+    page.goto(url)
+    return page
+
+
+@pytest.mark.parametrize("scheme", PALETTES, ids=PALETTES)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+@pytest.mark.parametrize("address", READER_PAGES.values(), ids=READER_PAGES.keys())
+def test_every_page_reads_in_one_column_without_sideways_scrolling(
+    browser: Any, site_server: str, address: str, viewport: dict[str, int], scheme: str
+) -> None:
+    page = open_page(browser, site_server + address, viewport, scheme)
+    assert page.locator("body").get_attribute("data-md-color-scheme") == PALETTES[scheme]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # No table-of-contents column anywhere; the menu sidebar only as the phone's drawer.
+    assert page.locator(".md-sidebar--secondary").count() == 0
+    if viewport is DESKTOP:
+        assert not page.locator(".md-sidebar--primary").is_visible()
+        assert page.locator(".site-menu__link").all_inner_texts() == ["ホーム", "一覧", "タグ", "このサイトについて"]
+    else:
+        assert not page.locator(".site-menu").is_visible()
+    OUTPUT.mkdir(exist_ok=True)
+    name = next(key for key, value in READER_PAGES.items() if value == address)
+    page.screenshot(path=str(OUTPUT / f"reading-{name}-{viewport['width']}-{scheme}.png"), full_page=True)
+    page.close()
+
+
+def test_essay_column_is_centred_with_no_sidebar_at_desktop_width(browser: Any, site_server: str) -> None:
+    page = open_page(browser, site_server + "essays/586/")
+    column = page.locator(".md-content").bounding_box()
+    assert column is not None
+    left, right = column["x"], DESKTOP["width"] - (column["x"] + column["width"])
+    assert abs(left - right) <= 20
+    visible_sidebars = page.evaluate(
+        "[...document.querySelectorAll('.md-sidebar')].filter((e) => e.checkVisibility()).length")
+    assert visible_sidebars == 0
+    # The current section is marked in the header menu: an essay belongs to 一覧.
+    assert page.locator(".site-menu__link[aria-current]").inner_text() == "一覧"
+    page.close()
+
+
+def test_phone_menu_opens_as_a_drawer(browser: Any, site_server: str) -> None:
+    page = open_page(browser, site_server + "essays/586/", PHONE)
+    page.locator("label.md-header__button[for='__drawer']").click()
+    drawer = page.locator(".md-sidebar--primary .md-nav__link", has_text="このサイトについて")
+    drawer.wait_for(state="visible")
+    # The drawer slides in: wait until the link is on screen.
+    drawer.evaluate("(link) => new Promise((resolve) => (function check() {"
+                    " link.getBoundingClientRect().left >= 0 ? resolve() : requestAnimationFrame(check); })())")
+    box = drawer.bounding_box()
+    assert box is not None and 0 <= box["x"] < PHONE["width"]
+    page.close()
+
+
+def test_essay_header_order_breadcrumb_and_edit_link(browser: Any, site_server: str) -> None:
+    page = open_page(browser, site_server + "essays/586/")
+    assert page.locator(".reading-breadcrumb li").all_inner_texts() == ["一覧", "2024年", "第586号"]
+    assert page.locator(".reading-breadcrumb a").evaluate_all("(links) => links.map((a) => a.pathname)") == [
+        "/archive/essays/", "/archive/essays/year/2024/"]
+    order = page.evaluate("""() => ['.reading-breadcrumb', 'h1.essay-title', '.essay-meta', '.essay-tags',
+        '.reading-actions', '.essay-body', '.essay-edit']
+        .map((s) => document.querySelector(s).getBoundingClientRect().top)""")
+    assert order == sorted(order)
+    # The reading time is written out, not a bare number with a tooltip.
+    assert page.locator(".essay-meta__reading-time").inner_text() == "約5分で読めます"
+    assert page.locator(".essay-meta [title]").count() == 0
+    # Print, share and text size in the one row; Material's pencil icon is gone.
+    actions = page.locator(".reading-actions")
+    assert actions.locator(".print-actions").count() == 1
+    assert actions.locator(".share-actions").count() == 1
+    assert actions.locator("[data-reading-size-control]").count() == 1
+    assert page.locator(".md-content__button").count() == 0
+    edit = page.locator(".essay-edit a")
+    assert edit.inner_text() == "この号の誤りを直す"
+    assert edit.get_attribute("href") == "https://github.com/essay-archive/archive/edit/main/essays/0586.md"
+    page.close()
+
+
+_LATIN_WORDS = r"""() => {
+  const words = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const parent = node.parentElement;
+    if (!parent || parent.closest('script, style, .essay-body, .essay-address') || !parent.checkVisibility()) continue;
+    // Addresses are not words: the about page shows a citation ending in one.
+    words.push(...(node.data.replace(/https?:\/\/\S+/g, '').match(/[A-Za-z]{2,}/g) || []));
+  }
+  for (const element of document.querySelectorAll('[title], [aria-label], [placeholder]')) {
+    for (const name of ['title', 'aria-label', 'placeholder']) {
+      words.push(...((element.getAttribute(name) || '').match(/[A-Za-z]{2,}/g) || []));
+    }
+  }
+  return words;
+}"""
+
+
+@pytest.mark.parametrize("address", [*READER_PAGES.values(), "404.html"], ids=[*READER_PAGES, "404"])
+def test_no_english_interface_text(browser: Any, site_server: str, address: str) -> None:
+    page = open_page(browser, site_server + address)
+    # Service names are proper nouns: LINE (X is one letter).
+    assert [word for word in page.evaluate(_LATIN_WORDS) if word != "LINE"] == []
+    assert "Made with" not in page.locator("footer").inner_text()
+    page.close()
+
+
+def test_404_page_is_styled_at_any_address(browser: Any, site_server: str) -> None:
+    page = browser.new_page(viewport=PHONE)
+    not_found = page.request.get(site_server + "404.html").text()
+    page.route(re.compile(r".*/no/such/page/$"), lambda route: route.fulfill(
+        status=404, content_type="text/html; charset=utf-8", body=not_found))
+    page.goto(site_server + "essays/no/such/page/")
+    assert page.locator("h1").inner_text() == "ページが見つかりません"
+    # Material's stylesheet and ours loaded: the header is a coloured bar, the body font is set.
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+    custom = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--reading-chars')")
+    assert custom.strip() == "38"
+    hrefs = page.locator(".md-content a").evaluate_all("(links) => links.map((a) => a.pathname)")
+    assert hrefs == ["/archive/", "/archive/essays/", "/archive/tags/"]
+    page.close()
+
+
+# ---- Typography ---------------------------------------------------------------------------------
+
+_LINE_LENGTH = """() => {
+  const p = document.querySelector('.essay-body p');
+  const style = getComputedStyle(p);
+  return {size: parseFloat(style.fontSize), width: p.clientWidth, align: style.textAlign,
+          justify: style.textJustify, lineBreak: style.lineBreak,
+          titleBreak: getComputedStyle(document.querySelector('.essay-title')).wordBreak,
+          meta: Math.min(...[...document.querySelectorAll('.essay-meta, .essay-tag, .reading-breadcrumb')]
+                .map((e) => parseFloat(getComputedStyle(e).fontSize)))};
+}"""
+
+
+@pytest.mark.parametrize(("viewport", "sizes", "characters"), [
+    (PHONE, (16, 18), (19.5, 22.5)),
+    (DESKTOP, (17, 22), (35, 40)),
+], ids=["phone", "desktop"])
+def test_body_size_and_line_length(
+    browser: Any, site_server: str, viewport: dict[str, int], sizes: tuple[int, int], characters: tuple[float, float]
+) -> None:
+    page = open_page(browser, site_server + "essays/586/", viewport)
+    measured = page.evaluate(_LINE_LENGTH)
+    assert sizes[0] <= measured["size"] <= sizes[1]
+    # Japanese characters are square: a line holds its width divided by the font size.
+    assert characters[0] <= measured["width"] / measured["size"] <= characters[1]
+    assert measured["align"] == "justify"
+    assert measured["lineBreak"] == "strict"
+    assert measured["titleBreak"] == "auto-phrase"
+    assert measured["meta"] >= 14
+    page.close()
+
+
+#: The lines of an element's text as laid out: the characters grouped by the top of their box.
+_LINES_OF = """(selector) => {
+  const range = document.createRange();
+  const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+  const lines = [];
+  let top = null;
+  while (walker.nextNode()) {
+    const text = walker.currentNode;
+    for (let i = 0; i < text.length; i++) {
+      range.setStart(text, i);
+      range.setEnd(text, i + 1);
+      const box = range.getBoundingClientRect();
+      if (!box.width) continue;
+      if (top === null || Math.abs(box.top - top) > box.height / 2) { lines.push(''); top = box.top; }
+      lines[lines.length - 1] += text.data[i];
+    }
+  }
+  return lines;
+}"""
+
+
+def test_title_breaks_between_phrases_on_a_phone(browser: Any, site_server: str) -> None:
+    page = open_page(browser, site_server + "essays/586/", PHONE)
+    # Lines of the title as laid out: 「北朝鮮軍ウクライナ派兵」 fits one line or breaks between phrases.
+    assert page.evaluate(_LINES_OF, ".essay-title") == ["北朝鮮軍ウクライナ派兵"]
+    # Narrower than the title (a longer title, a larger text size): it breaks where words meet.
+    page.evaluate("document.querySelector('.essay-title').style.width = '9.5em'")
+    lines = page.evaluate(_LINES_OF, ".essay-title")
+    assert lines in (["北朝鮮軍", "ウクライナ派兵"], ["北朝鮮軍ウクライナ", "派兵"])
+    page.close()
+
+
+# ---- Buttons readable on hover and focus -------------------------------------------------------
+
+_CONTRAST = """(element) => {
+  const rgb = (css) => css.match(/[\\d.]+/g).map(Number);
+  const luminance = ([r, g, b]) => {
+    const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  // The colour behind the text: the element's own background blended over the page's.
+  const page = rgb(getComputedStyle(document.body).backgroundColor);
+  const own = rgb(getComputedStyle(element).backgroundColor);
+  const alpha = own.length > 3 ? own[3] : 1;
+  const behind = [0, 1, 2].map((i) => own[i] * alpha + page[i] * (1 - alpha));
+  const text = rgb(getComputedStyle(element).color);
+  const [a, b] = [luminance(text), luminance(behind)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", PALETTES, ids=PALETTES)
+def test_action_buttons_stay_readable_on_hover_and_focus(browser: Any, site_server: str, scheme: str) -> None:
+    page = open_page(browser, site_server + "essays/586/", DESKTOP, scheme)
+    buttons = page.locator(".reading-actions :is(button, a)")
+    assert buttons.count() >= 10
+    for index in range(buttons.count()):
+        button = buttons.nth(index)
+        label = button.inner_text()
+        button.hover()
+        assert button.evaluate(_CONTRAST) >= 4.5, f"{label} on hover"
+        page.mouse.move(0, 0)
+        button.focus()
+        assert button.evaluate(_CONTRAST) >= 4.5, f"{label} on focus"
+        button.blur()
+    page.close()
+
+
+# ---- Search -------------------------------------------------------------------------------------
+
+
+def test_tab_out_of_search_closes_it(browser: Any, site_server: str) -> None:
+    page = open_page(browser, site_server + "essays/586/")
+    page.locator(".md-search__input").focus()
+    assert page.evaluate("document.getElementById('__search').checked")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if not page.evaluate("document.querySelector('[data-essay-search]').contains(document.activeElement)"):
+            break
+    assert not page.evaluate("document.getElementById('__search').checked")
+    # Nothing dims the page any more: the overlay fades out and is gone.
+    page.locator(".md-search__overlay").wait_for(state="hidden", timeout=2000)
+    page.close()
+
+
+# ---- Text size ----------------------------------------------------------------------------------
+
+_LAYOUT_SHIFT = """() => new Promise((resolve) => {
+  let shift = 0;
+  new PerformanceObserver((list) => { for (const entry of list.getEntries()) shift += entry.value; })
+    .observe({type: 'layout-shift', buffered: true});
+  setTimeout(() => resolve(shift), 300);
+})"""
+
+
+def test_text_size_is_remembered_across_pages_without_a_jump(browser: Any, site_server: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_server + "essays/586/")
+    body = ".essay-body p"
+    medium = page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{body}')).fontSize)")
+    control = page.locator("[data-reading-size-control]")
+    assert control.get_attribute("role") == "group"
+    assert control.locator("button").all_inner_texts() == ["小", "中", "大"]
+    assert control.locator("button[aria-pressed='true']").inner_text() == "中"
+    # Keyboard: Tab to 大 and press Enter.
+    control.locator("button", has_text="大").focus()
+    page.keyboard.press("Enter")
+    assert control.locator("button", has_text="大").get_attribute("aria-pressed") == "true"
+    large = page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{body}')).fontSize)")
+    assert large > medium * 1.1
+    for address in ("essays/586/", "essays/585/"):
+        page.goto(site_server + address)
+        # The size is in place before the first paint: the page never moves once shown.
+        assert page.evaluate(_LAYOUT_SHIFT) == 0
+        assert page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{body}')).fontSize)") == large
+        assert page.locator("[data-reading-size-control] button[aria-pressed='true']").inner_text() == "大"
+    page.locator("[data-reading-size-control] button", has_text="小").click()
+    page.reload()
+    assert page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{body}')).fontSize)") < medium
+    context.close()
+
+
+# ---- Share and cite -----------------------------------------------------------------------------
+
+
+def test_share_links_are_plain_links_and_nothing_leaves_the_site(browser: Any, site_server: str) -> None:
+    page = browser.new_page(viewport=DESKTOP)
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_server))
+    foreign: list[str] = []
+    page.on("request", lambda request: foreign.append(request.url) if not request.url.startswith(origin) else None)
+    page.goto(site_server + "essays/586/")
+    page.wait_for_load_state("networkidle")
+    links = page.locator(".share-actions a").evaluate_all(
+        "(links) => links.map((a) => ({text: a.textContent.trim(), href: a.href, handlers: a.getAttributeNames()"
+        ".filter((name) => name.startsWith('on'))}))")
+    assert [link["text"] for link in links] == ["LINE", "X", "はてブ"]
+    hosts = [urlsplit(link["href"]).netloc for link in links]
+    assert hosts == ["social-plugins.line.me", "x.com", "b.hatena.ne.jp"]
+    assert all(link["handlers"] == [] for link in links)
+    address = f"{SITE_URL}essays/586/"
+    for link in links:
+        assert address.replace(":", "%3A").replace("/", "%2F") in link["href"]
+    assert foreign == []
+    page.close()
+
+
+def test_cite_and_copy_link_buttons_copy_exact_text(browser: Any, site_server: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_server.split("/archive/")[0])
+    page = context.new_page()
+    page.goto(site_server + "essays/586/")
+    page.locator(".share-actions button", has_text="引用する").click()
+    assert page.evaluate("navigator.clipboard.readText()") == CITATION_586
+    assert "引用をコピーしました" in page.locator(".share-actions [role='status']").inner_text()
+    page.locator(".share-actions button", has_text="リンクをコピー").click()
+    assert page.evaluate("navigator.clipboard.readText()") == f"{SITE_URL}essays/586/"
+    context.close()
+
+
+# ---- Phones: pager and touch targets --------------------------------------------------------------
+
+
+def test_pager_is_stacked_full_width_with_arrows_on_a_phone(browser: Any, site_server: str) -> None:
+    page = open_page(browser, site_server + "essays/585/", PHONE)
+    links = page.locator(".essay-pager__link")
+    assert links.count() == 2
+    boxes = [links.nth(index).bounding_box() for index in range(2)]
+    column = page.locator(".essay-pager").bounding_box()
+    for box in boxes:
+        assert box is not None and box["width"] >= column["width"] - 1
+    assert boxes[0]["y"] + boxes[0]["height"] <= boxes[1]["y"]
+    arrows = page.evaluate("""() => [
+        ['previous', '::before'], ['next', '::after']].map(([side, pseudo]) => getComputedStyle(
+            document.querySelector(`.essay-pager__link--${side} .essay-pager__direction`), pseudo).content)""")
+    assert "←" in arrows[0] and "→" in arrows[1]
+    page.close()
+
+
+@pytest.mark.parametrize(("address", "selector"), [
+    ("essays/586/", ".essay-tag"),
+    ("essays/586/", ".reading-actions :is(button, a)"),
+    ("essays/586/", ".essay-pager__link"),
+    ("essays/", ".essay-year-link"),
+    ("tags/", ".tag-cloud__tag"),
+], ids=["tags", "buttons", "pager", "years", "tag-index"])
+def test_touch_targets_on_a_phone(browser: Any, site_server: str, address: str, selector: str) -> None:
+    page = open_page(browser, site_server + address, PHONE)
+    sizes = page.locator(selector).evaluate_all(
+        "(elements) => elements.filter((e) => e.checkVisibility()).map((e) => {"
+        " const box = e.getBoundingClientRect(); return [e.textContent.trim(), box.width, box.height]; })")
+    assert sizes
+    small = [size for size in sizes if size[1] < 44 or size[2] < 44]
+    assert small == []
+    page.close()
+
