@@ -12,6 +12,7 @@ import unicodedata
 
 from markupsafe import Markup, escape
 
+
 def _script(character: str) -> str:
     if "\u3041" <= character <= "\u309f":
         return "hiragana"
