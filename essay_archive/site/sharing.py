@@ -35,16 +35,14 @@ def citation(essay: Essay, site_url: str) -> str:
 
 
 def share_links(essay: Essay, site_url: str) -> list[ShareLink]:
-    """LINE, X and はてなブックマーク share pages for the essay, in that order."""
-    address = essay_address(essay, site_url)
-    text = f"{essay.author}「{essay.title}」（{essay.label}）"
+    """LINE, X and はてなブックマーク share pages for the essay, in that order.
+
+    Only the address is passed: each service reads the title from the page's Open Graph tags,
+    and a contributor's title never travels inside a link to another host.
+    """
+    address = urlencode({"url": essay_address(essay, site_url)}, quote_via=quote)
     return [
-        ShareLink("line", "LINE",
-                  "https://social-plugins.line.me/lineit/share?" + urlencode({"url": address}, quote_via=quote)),
-        ShareLink("x", "X",
-                  "https://x.com/intent/post?" + urlencode({"text": text, "url": address}, quote_via=quote)),
-        ShareLink("hatena", "はてブ",
-                  "https://b.hatena.ne.jp/add?" + urlencode(
-                      {"mode": "confirm", "url": address, "title": f"{essay.title}（{essay.label}）"},
-                      quote_via=quote)),
+        ShareLink("line", "LINE", f"https://social-plugins.line.me/lineit/share?{address}"),
+        ShareLink("x", "X", f"https://x.com/intent/post?{address}"),
+        ShareLink("hatena", "はてブ", f"https://b.hatena.ne.jp/add?mode=confirm&{address}"),
     ]
