@@ -11,6 +11,7 @@ import lxml.html
 import pytest
 
 from essay_archive.site import content_security
+from tests.conftest import make_project, mkdocs_build
 
 PAGE = """<!doctype html>
 <html lang="ja">
@@ -82,3 +83,28 @@ def test_every_built_page_carries_the_policy_of_its_own_scripts(built_site: Path
         assert hashes, f"{path}: Material's inline scripts are expected"
         script_src = next(part for part in policies[0].get("content").split("; ") if part.startswith("script-src"))
         assert set(script_src.split()[3:]) == hashes, path
+
+
+def test_a_script_made_of_contributor_text_is_never_allowed() -> None:
+    vetting = content_security.ScriptVetting(["題</title><script>window.__pwned=1</script>", "本文"])
+    assert vetting.is_contributed("window.__pwned=1")
+    assert not vetting.is_contributed("var palette = 1;") and not vetting.is_contributed("  ")
+    with pytest.raises(content_security.ContributedScriptError):
+        vetting.check("<head><title>題</title><script>window.__pwned=1</script></title></head>")
+    vetting.check(PAGE)
+
+
+def test_a_template_printing_a_title_unescaped_stops_the_build(tmp_path: Path) -> None:
+    # The policy would otherwise allow the script by its hash like any other inline script.
+    project = make_project(tmp_path / "project", {"0990.md": (
+        "---\nnumber: 990\ntitle: \"</title><script>window.__pwned=1</script>\"\ndate: 2024-11\n"
+        "author: 試験\ntags: [人権]\n---\n\n本文。\n")})
+    main = project / "overrides" / "main.html"
+    escaped = "<title>{{ page.meta.title | e }}"
+    assert escaped in main.read_text(encoding="utf-8")
+    main.write_text(main.read_text(encoding="utf-8").replace(escaped, "<title>{{ page.meta.title }}"),
+                    encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "essays/0990.md: 投稿された文字がそのまま script としてページに出ています" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -6,6 +6,7 @@ reads back exactly as written wherever it is shown.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -15,11 +16,12 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 import pytest
+import site_harness
 
 from essay_archive.content import essay_file
 from essay_archive.site import atom_feed
 from tests import hostile
-from tests.conftest import mkdocs_build
+from tests.conftest import CSP_VIOLATIONS, mkdocs_build
 
 #: Script types a browser runs; JSON and JSON-LD are data.
 EXECUTABLE_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
@@ -136,3 +138,170 @@ def test_feed_is_xml_and_holds_the_titles_literally(hostile_site: Path) -> None:
     titles = feed.xpath("atom:entry/atom:title/text()", namespaces={"atom": atom_feed.ATOM})
     newest = hostile.accepted_cases()[-1]
     assert f"第{newest.number}号 {str(_front_matter(newest)['title']).strip()}" in titles
+
+
+# --- In a browser: every accepted case, read, searched, clicked and printed ----------------------
+
+#: Run in every page before its own scripts (Playwright's init scripts are exempt from the policy).
+#: window.print would open a dialog: it only counts. Payload markers are read from Python.
+_BROWSER_SETUP = """
+window.__printed = 0;
+window.print = () => { window.__printed += 1; window.dispatchEvent(new Event("afterprint")); };
+"""
+
+#: Hover, focus and click every element of the page, as a reader might, without leaving it.
+_TOUCH_EVERYTHING = """() => {
+  const stay = (event) => {
+    if (event.target.closest && event.target.closest("a[href], form")) event.preventDefault();
+  };
+  document.addEventListener("click", stay, true);
+  document.addEventListener("submit", stay, true);
+  let touched = 0;
+  for (const element of document.querySelectorAll("body *")) {
+    for (const type of ["pointerover", "mouseover", "mouseenter", "mousemove", "pointerdown", "mousedown",
+                        "pointerup", "mouseup"]) {
+      element.dispatchEvent(new MouseEvent(type, {bubbles: type !== "mouseenter", cancelable: true}));
+    }
+    if (typeof element.focus === "function") element.focus();
+    if (typeof element.click === "function") element.click();
+    element.dispatchEvent(new Event("animationend", {bubbles: true}));
+    touched += 1;
+  }
+  document.removeEventListener("click", stay, true);
+  document.removeEventListener("submit", stay, true);
+  return touched;
+}"""
+
+_SEARCH_SETTLED = "['results', 'none'].includes(document.querySelector('[data-essay-search]').dataset.state)"
+_SEARCH_READY = "document.querySelector('[data-essay-search]').dataset.ready === '1'"
+
+
+class _Watch:
+    """Everything a payload could do that a reader would notice, across one browser context."""
+
+    def __init__(self, context, origin: str) -> None:  # type: ignore[no-untyped-def]
+        self.origin = origin
+        self.fired: list[str] = []
+        self.console_errors: list[str] = []
+        self.pages: list[str] = []
+        context.add_init_script(_BROWSER_SETUP)
+        context.route("**/*", self._route)
+
+    def _route(self, route, request) -> None:  # type: ignore[no-untyped-def]
+        if request.url.startswith(self.origin) or request.url.startswith("data:"):
+            route.continue_()
+        else:
+            self.fired.append(f"request to another host: {request.url}")
+            route.abort()
+
+    def attach(self, page) -> None:  # type: ignore[no-untyped-def]
+        page.on("dialog", lambda dialog: (self.fired.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+        page.on("pageerror", lambda error: self.console_errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: self.console_errors.append(f"{page.url}: {message.text}")
+                if message.type == "error" else None)
+        page.on("framenavigated", lambda frame: self.fired.append(f"navigated to {frame.url}")
+                if frame == page.main_frame and not frame.url.startswith(self.origin) else None)
+
+    def check(self, page, title: str | None) -> None:  # type: ignore[no-untyped-def]
+        """Record a marker if a payload ran on ``page`` (``title``: its title when it loaded)."""
+        state = page.evaluate("() => ({pwned: window.__pwned, title: document.title})")
+        if state["pwned"] is not None:
+            self.fired.append(f"{page.url}: window.__pwned = {state['pwned']!r}")
+        if state["title"] == "PWNED" or (title is not None and state["title"] != title):
+            self.fired.append(f"{page.url}: document.title became {state['title']!r}")
+
+
+def _case_pages(cases: list[hostile.Case]) -> list[str]:
+    pages = ["", "essays/", "tags/", "404.html"]
+    for case in cases:
+        pages.append(case.url)
+        for tag in _front_matter(case)["tags"]:  # type: ignore[union-attr]
+            pages += [f"tags/{tag}/", f"tags/{tag}/print/"]
+    return list(dict.fromkeys(pages))
+
+
+@pytest.mark.browser
+def test_no_payload_runs_in_a_browser(browser, hostile_site: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    cases = hostile.accepted_cases()
+    with site_harness.serve(hostile_site) as (base, _traffic):
+        origin = base.split("/archive/")[0]
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        watch = _Watch(context, origin)
+        page = context.new_page()
+        watch.attach(page)
+        for address in _case_pages(cases):
+            response = page.goto(base + address)
+            assert response is not None and response.ok, address
+            title = page.title()
+            # Real pointer and keyboard on what shows contributor text, then every element.
+            for selector in (".essay-title", ".md-header__topic", ".essay-meta__author", ".tag-page__description",
+                             ".essay-entry__title", ".essay-entry__summary", ".booklet-cover__description"):
+                for element in page.locator(selector).all()[:5]:
+                    if element.is_visible():
+                        # Forced: the header's two topics overlap while it animates between them.
+                        element.hover(force=True)
+            page.keyboard.press("Tab")
+            page.keyboard.press("Tab")
+            assert page.evaluate(_TOUCH_EVERYTHING) > 50, address
+            watch.check(page, title)
+            watch.pages.append(address)
+        # Search for each case by its number (as readers cite it) and hover what it finds.
+        page.goto(base)
+        title = page.title()
+        page.keyboard.press("/")
+        site_harness.wait_for(page, _SEARCH_READY)
+        for case in cases:
+            page.fill(".md-search__input", f"第{case.number}号")
+            site_harness.wait_for(page, _SEARCH_SETTLED)
+            found = page.eval_on_selector_all(".md-search-result__item a", "links => links.map(link => link.href)")
+            assert base + case.url in found, (case.name, found)
+            for result in page.locator(".md-search-result__item").all()[:3]:
+                result.hover()
+            watch.check(page, title)
+        for case in cases:
+            page.goto(base + case.url)
+            title = page.title()
+            # The print buttons, then the printout itself.
+            page.get_by_role("button", name="縦書きで印刷").click()
+            page.get_by_role("button", name="印刷", exact=True).click()
+            site_harness.wait_for(page, "window.__printed === 2")
+            pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+            printed = "".join("".join(sheet.extract_text().split()) for sheet in pdf.pages)
+            assert f"第{case.number}号" in printed, case.name
+            watch.check(page, title)
+        # The feed, as a browser shows it.
+        response = page.goto(base + atom_feed.FEED_PATH)
+        assert response is not None and response.ok
+        watch.check(page, None)
+        watch.pages.append(atom_feed.FEED_PATH)
+        context.close()
+    print(f"\nhostile cases in the browser: {len(cases)} accepted cases, {len(watch.pages)} pages, "
+          f"payload markers fired: {len(watch.fired)}, console errors: {len(watch.console_errors)}, "
+          f"CSP violations so far: {len(CSP_VIOLATIONS)}")
+    assert watch.fired == []
+    assert watch.console_errors == []
+
+
+@pytest.mark.browser
+def test_the_policy_stops_a_script_that_got_through(browser, hostile_site: Path) -> None:  # type: ignore[no-untyped-def]
+    # Should escaping ever fail, the policy is the second wall: plant markup in a real page.
+    planted = ('<script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2">'
+               '<a id="planted" href="#" onclick="window.__pwned = 3">x</a>')
+    seen = len(CSP_VIOLATIONS)
+    with site_harness.serve(hostile_site) as (base, _traffic):
+        page = browser.new_page()
+        html = (hostile_site / "essays" / "586" / "index.html").read_text(encoding="utf-8")
+        page.route(base + "essays/586/", lambda route: route.fulfill(
+            content_type="text/html; charset=utf-8", body=html.replace("</main>", planted + "</main>")))
+        page.goto(base + "essays/586/")
+        page.wait_for_load_state("networkidle")
+        page.click("#planted")
+        assert page.evaluate("window.__pwned") is None
+        page.context.close()
+    blocked = CSP_VIOLATIONS[seen:]
+    # Reported, and taken off the list so the guard in conftest does not fail this test.
+    del CSP_VIOLATIONS[seen:]
+    assert {report["directive"] for report in blocked} == {"script-src-elem", "script-src-attr"}
+    assert len(blocked) == 3

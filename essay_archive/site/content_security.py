@@ -7,7 +7,10 @@ markup through, the browser still refuses to run a script the build did not writ
 to another host, or to load anything from one.
 
 Inline scripts are allowed by their SHA-256 hashes, computed from each finished page, so a
-template that gains an inline script keeps working without touching the policy.
+template that gains an inline script keeps working without touching the policy. Hashing whatever
+the page holds would also allow a script that reached the page through a template printing
+contributor text unescaped, so :class:`ScriptVetting` refuses any inline script whose text was
+written by a contributor (an essay or the tag vocabulary): the build stops instead.
 """
 
 from __future__ import annotations
@@ -90,6 +93,39 @@ def inline_scripts(html: str) -> list[str]:
     parser.feed(html.replace("\r\n", "\n").replace("\r", "\n"))
     parser.close()
     return parser.scripts
+
+
+class ContributedScriptError(ValueError):
+    """An inline script of a page is made of text that a contributor wrote."""
+
+
+class ScriptVetting:
+    """Tells the site's own inline scripts from ones made of contributor text.
+
+    ``contributed`` is every piece of text contributors wrote (titles, authors, summaries,
+    bodies, tags and their descriptions). The site's scripts come from templates and never
+    appear in it; a script that does was printed from contributor text, unescaped.
+    """
+
+    def __init__(self, contributed: list[str]) -> None:
+        # NUL cannot occur in a script text that passed the check, so pieces never join up.
+        self._contributed = "\x00".join(contributed)
+        self._verdicts: dict[str, bool] = {}
+
+    def is_contributed(self, script: str) -> bool:
+        """True when ``script``'s text occurs in what contributors wrote."""
+        text = script.strip()
+        if not text:
+            return False
+        if text not in self._verdicts:
+            self._verdicts[text] = text in self._contributed
+        return self._verdicts[text]
+
+    def check(self, html: str) -> None:
+        """Raise :class:`ContributedScriptError` if an inline script of ``html`` is contributor text."""
+        for script in inline_scripts(html):
+            if self.is_contributed(script):
+                raise ContributedScriptError(f"an inline script is made of contributor text: {script[:80]!r}")
 
 
 def source_hash(script: str) -> str:

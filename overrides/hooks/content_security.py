@@ -1,21 +1,43 @@
 """Put the Content-Security-Policy (essay_archive/site/content_security.py) into every page.
 
 Listed last among the hooks: the policy allows the inline scripts of the finished page, so it
-must see the page after every other hook has changed it.
+must see the page after every other hook has changed it. A page whose inline script is made of
+contributor text (a template printed it unescaped) stops the build instead of being allowed.
 """
 
 from __future__ import annotations
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from essay_archive.site import content_security
+from essay_archive.site import content_security, mkdocs_state
+
+#: Set in on_env, once the archive of this build is read.
+_vetting = content_security.ScriptVetting([])
+
+
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+    global _vetting
+    archive = mkdocs_state.of(config)
+    contributed = [*archive.vocabulary, *archive.vocabulary.values()]
+    for essay in archive.essays:
+        contributed += [essay.title, essay.author, essay.summary or "", essay.body, *essay.tags]
+    _vetting = content_security.ScriptVetting(contributed)
+    return None
 
 
 def _protected(html: str, name: str) -> str:
     try:
+        _vetting.check(html)
         return content_security.with_policy(html)
+    except content_security.ContributedScriptError as error:
+        raise PluginError(
+            f"{name}: 投稿された文字がそのまま script としてページに出ています。テンプレートで | e が抜けています"
+            f" ({error}; a template prints contributor text unescaped)"
+        ) from error
     except content_security.NoHeadError as error:
         raise PluginError(f"{name}: Content-Security-Policy を入れられません ({error})") from error
 
