@@ -23,11 +23,11 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.txt
 	touch $@
 
-# --dirty rebuilds only the pages whose source changed, plus the generated listings: a saved
-# essay shows in about a second at 1,000 essays instead of after a full rebuild (see
-# docs/benchmarks.md). Template edits, the pager of the essays either side and the home page's
-# newest list refresh only on a full build: use `make serve-full` for that. --strict stays with
-# `make build` and `make serve-full`, because MkDocs counts its own "dirty build" notice as a warning.
+# --dirty rebuilds only the pages a save affects (overrides/hooks/dirty_preview.py): the essay, its
+# neighbours' 前の号/次の号, listings, tag pages, booklets, the feed; a template edit rebuilds every
+# page. A saved essay shows in about a second at 1,000 essays (see docs/benchmarks.md). --strict
+# stays with `make build` and `make serve-full`, because MkDocs counts its own "dirty build"
+# notice as a warning.
 serve: $(VENV)/.installed
 	SITE_URL=$(SERVE_URL) $(BIN)/mkdocs serve --dirty -a 127.0.0.1:8000
 

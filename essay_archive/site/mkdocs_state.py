@@ -37,4 +37,9 @@ def mark(file: Any, essay: Essay) -> None:
 
 def essay_of(page: Any) -> Essay | None:
     """The essay a page renders, or ``None`` for every other page."""
-    return getattr(page.file, _FILE_ATTRIBUTE, None)
+    return essay_of_file(page.file)
+
+
+def essay_of_file(file: Any) -> Essay | None:
+    """The essay a MkDocs ``File`` renders, or ``None`` for every other file."""
+    return getattr(file, _FILE_ATTRIBUTE, None)

@@ -532,7 +532,9 @@ def build_index(
     wanted = sorted(pages) if numbers is None else sorted(numbers)
     builder = start_builder(wanted, shard_size)
     try:
-        for number in sorted(wanted, reverse=True):
+        # Oldest first, the order MkDocs writes the essays in: the same pages in the same order
+        # make the same index as a full build, file for file.
+        for number in sorted(wanted):
             page = pages.get(number)
             if page is not None:
                 builder.add(number, page.read_text(encoding="utf-8"))

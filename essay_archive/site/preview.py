@@ -1,0 +1,152 @@
+"""Exact previews under ``mkdocs serve --dirty``: rebuild every page a save affects, and only those.
+
+MkDocs' ``--dirty`` rebuilds a page when its source file is newer than the page it wrote, and
+every generated page (tags, booklets, listings) on every build. Alone, that shows a saved essay
+at once but gets the rest wrong: the essays either side keep the old title in 前の号/次の号, the
+home page keeps the old newest list, and a booklet or the feed reads the HTML of essays that
+were not rendered this time, so it came out blank.
+
+``PreviewState`` lives as long as the preview (MkDocs keeps hook modules between rebuilds, as
+Material's blog plugin keeps its state on its plugin object) and remembers, from one build to
+the next, a fingerprint of what each page shows and each essay's rendered HTML. On a dirty build:
+
+- a page whose fingerprint changed is rebuilt: for a page with a source file (an essay, the home
+  page) its previous output is removed, which makes MkDocs rebuild it; a generated page is backed
+  by a file in a cache folder that is rewritten only when its fingerprint changes, so MkDocs'
+  own date comparison rebuilds exactly the changed ones (and no longer every booklet);
+- the essays MkDocs did not render get their HTML back from the state before any hook reads it
+  (booklets, the feed), so nothing is ever blank;
+- pages that no longer exist (a deleted essay, a booklet part less) are removed;
+- a change to the templates, ``mkdocs.yml``, the tag vocabulary or the search shards changes
+  every page: everything is rebuilt.
+
+What a page shows is fingerprinted from the same objects its template gets: an essay page from
+the essay itself, its neighbours and its related essays as listed; a booklet from the full text
+of its essays; tag and year pages from the essays they list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from essay_archive.content.essay import Essay
+
+
+def essay_digest(essay: Essay) -> str:
+    """A digest of everything about an essay: front matter, body and photos."""
+    return hashlib.sha1(repr(essay).encode("utf-8")).hexdigest()
+
+
+def listed_digest(essay: Essay) -> str:
+    """A digest of what a listing shows of an essay (number, title, date, author, tags, summary, reading time)."""
+    shown = (essay.number, essay.title, repr(essay.date), essay.author, essay.tags, essay.summary,
+             essay.reading_minutes, essay.url)
+    return hashlib.sha1(repr(shown).encode("utf-8")).hexdigest()
+
+
+def inputs_digest(value: object, *, full_text: bool = False) -> str:
+    """A digest of ``value`` (dataclasses, sequences, mappings, essays, plain values).
+
+    Essays count as listed (``listed_digest``), or in full (``essay_digest``) with ``full_text``.
+    """
+    digest = hashlib.sha1()
+    _feed(digest, value, full_text)
+    return digest.hexdigest()
+
+
+def _feed(digest: Any, value: object, full_text: bool) -> None:
+    if isinstance(value, Essay):
+        digest.update(b"E" + (essay_digest(value) if full_text else listed_digest(value)).encode("ascii"))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        digest.update(b"D" + type(value).__name__.encode("utf-8"))
+        for item in dataclasses.fields(value):
+            digest.update(item.name.encode("utf-8"))
+            _feed(digest, getattr(value, item.name), full_text)
+    elif isinstance(value, Mapping):
+        digest.update(b"M")
+        for key in sorted(value, key=repr):
+            _feed(digest, key, full_text)
+            _feed(digest, value[key], full_text)
+    elif isinstance(value, (list, tuple)):
+        digest.update(b"L%d" % len(value))
+        for item in value:
+            _feed(digest, item, full_text)
+    else:
+        digest.update(b"V" + repr(value).encode("utf-8"))
+
+
+def files_digest(paths: Iterable[Path]) -> str:
+    """A digest of files' names, sizes and modification times (templates, configuration)."""
+    digest = hashlib.sha1()
+    for path in sorted(paths):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class PreviewState:
+    """What one preview remembers between its builds."""
+
+    #: The site-wide fingerprint of the last build (templates, configuration, vocabulary, shards).
+    site_wide: str | None = None
+    #: The fingerprint of each page of the last finished build, by output path below the site.
+    pages: dict[str, str] = field(default_factory=dict)
+    #: Each essay's rendered HTML (after every hook), with the ``essay_digest`` it was made from.
+    contents: dict[int, tuple[str, str]] = field(default_factory=dict)
+    #: Sources of generated pages, rewritten only when their fingerprint changes.
+    cache_dir: Path | None = None
+
+    def generated_source(self, src_uri: str) -> Path:
+        """Where the source of a generated page lives between builds."""
+        if self.cache_dir is None:
+            self.cache_dir = Path(tempfile.mkdtemp(prefix="essay-preview-"))
+        return self.cache_dir / src_uri
+
+    def forget(self) -> None:
+        """Forget every fingerprint: the next dirty build rebuilds every page."""
+        self.site_wide = None
+        self.pages.clear()
+
+    def close(self) -> None:
+        """Remove the cache folder."""
+        if self.cache_dir is not None:
+            shutil.rmtree(self.cache_dir, ignore_errors=True)
+            self.cache_dir = None
+        self.forget()
+        self.contents.clear()
+
+
+def write_if_changed(path: Path, content: str, changed: bool) -> None:
+    """Write a generated page's source when its fingerprint changed (or it is missing).
+
+    An unchanged source keeps its old modification time, older than the page MkDocs wrote from
+    it, so MkDocs leaves that page alone; a rewritten one is newer, so MkDocs rebuilds it.
+    """
+    if changed or not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+
+
+def remove_output(site_dir: Path, dest_uri: str) -> None:
+    """Remove a page's output so that a dirty build writes it again (or it stays gone)."""
+    path = site_dir / dest_uri
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    # An essay or booklet part that no longer exists leaves no empty folder behind.
+    parent = path.parent
+    while parent != site_dir and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
