@@ -1,7 +1,7 @@
 """Measure what essay photos cost the build: first build (every photo encoded), then a rebuild.
 
 Usage:
-    python scripts/image_bench.py [--essays 200] [--photos 200] [--size 4000x3000] [--keep DIR]
+    python scripts/image_bench.py [--essays 50] [--photos 200] [--size 4000x3000] [--keep DIR]
 
 A throwaway copy of the site with ``--essays`` synthetic essays (scripts/synthetic_archive.py)
 is written, and ``--photos`` camera-sized JPEGs (each different: a gradient, a coloured block
@@ -86,7 +86,7 @@ def published(site: Path) -> tuple[int, int]:
 def main(argv: list[str] | None = None) -> int:
     """Write the archive, build it three times, print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--essays", type=int, default=200, help="synthetic essays in the archive")
+    parser.add_argument("--essays", type=int, default=50, help="synthetic essays in the archive")
     parser.add_argument("--photos", type=int, default=200, help="photos spread over the newest essays")
     parser.add_argument("--size", default="4000x3000", help="each photo's size in pixels, WIDTHxHEIGHT")
     parser.add_argument("--keep", type=Path, help="write the archive here and keep it (default: a temporary folder)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from essay_archive import cli
 from essay_archive.content import html_policy, image_rules, rendering
 from essay_archive.content.archive import read_archive
 
@@ -224,3 +226,17 @@ def test_checking_a_photo_checks_the_essay_it_belongs_to(tmp_path: Path) -> None
     )
     assert result.returncode == 1
     assert [line.split(": ", 1)[0] for line in result.stdout.splitlines()[:-1]] == ["essays/0720/spare.jpg:0"]
+
+
+def test_essay_new_makes_no_photo_folder_but_says_where_photos_go(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    essays_dir = tmp_path / "essays"
+    essays_dir.mkdir()
+    shutil.copy(REPO / "essays" / "0586.md", essays_dir)
+    shutil.copy(REPO / "essays" / "tags.yml", essays_dir)
+    assert cli.main(["new", "写真のある号", "--essays-dir", str(essays_dir)]) == 0
+    assert [path.name for path in essays_dir.iterdir() if path.is_dir()] == []
+    output = capsys.readouterr()
+    assert output.out.strip().endswith("essays/0587.md")
+    assert "essays/0587/" in output.err and "![説明](0587/photo-1.jpg)" in output.err

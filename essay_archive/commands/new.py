@@ -1,4 +1,9 @@
-"""``essay new "題名"``: start the next essay, with placeholders ``essay check`` rejects until filled."""
+"""``essay new "題名"``: start the next essay, with placeholders ``essay check`` rejects until filled.
+
+Only the essay file is made. Its photo folder (``essays/0587/``) is needed only once the essay
+shows a photo, and git keeps no empty folder: it is made with the first photo (``mkdir``, or an
+uploaded folder in GitHub's web editor; see CONTRIBUTING.md), which the command says.
+"""
 
 from __future__ import annotations
 
@@ -83,4 +88,11 @@ def run(args: argparse.Namespace) -> int:
                         f"cannot create {shown(path)} ({error})"), file=sys.stderr)
         return 1
     print(shown(path))
+    folder = path.with_suffix("")
+    print(bilingual(
+        f"写真を入れるときは、フォルダ {shown(folder)}/ を作って置き、"
+        f"本文に ![説明]({folder.name}/photo-1.jpg) と書きます",
+        f"to add photos, make the folder {shown(folder)}/, put them there and write "
+        f"![description]({folder.name}/photo-1.jpg)",
+    ), file=sys.stderr)
     return 0

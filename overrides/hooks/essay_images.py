@@ -43,6 +43,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             continue
         by_reference = _published.setdefault(essay.number, {})
         for image in essay.images:
+            if image.reference in by_reference:
+                continue  # shown twice in the essay: published once
             try:
                 published = cache.publish(image)
             except images.ImagePublishError:
