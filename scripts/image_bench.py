@@ -27,6 +27,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,17 +59,18 @@ def write_photo(path: Path, size: tuple[int, int], index: int) -> None:
 def add_photos(project: Path, photos: int, size: tuple[int, int]) -> int:
     """Put ``photos`` photos into the newest essays' folders and reference them; return their bytes."""
     essays = sorted(project.glob("essays/[0-9]*.md"), reverse=True)
-    total = 0
+    targets = []
     for index in range(photos):
         essay = essays[index % len(essays)]
         folder = essay.with_suffix("")
         name = f"photo-{index // len(essays) + 1}.jpg"
-        write_photo(folder / name, size, index)
-        total += (folder / name).stat().st_size
-        reference = f"{folder.name}/{name}"
+        targets.append(folder / name)
         with essay.open("a", encoding="utf-8") as stream:
-            stream.write(f'\n\n![港の風景 {index + 1}]({reference} "写真{index + 1}　港の風景")\n')
-    return total
+            stream.write(f'\n\n![港の風景 {index + 1}]({folder.name}/{name} "写真{index + 1}　港の風景")\n')
+    # Pillow encodes outside the GIL: one photo per core at a time.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(lambda item: write_photo(item[1], size, item[0]), enumerate(targets)))
+    return sum(path.stat().st_size for path in targets)
 
 
 def cached_files(project: Path) -> dict[Path, int]:

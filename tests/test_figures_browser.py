@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from .conftest import REPO, mkdocs_build
 from .figure_images import CHART_ALT, PHOTO_ALT, PHOTO_CAPTION, photo_essay_project
+from .test_accessibility import _axe_violations, _describe
 
 pytestmark = pytest.mark.browser
 
@@ -185,3 +186,14 @@ def test_a_printed_essay_holds_its_photos_whole_with_captions(
     assert sizes[-1][0] >= 800
     text = "".join(page.extract_text() for page in reader.pages).replace("\n", "").replace(" ", "")
     assert "雪の港に並ぶ漁船" in text
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_serious_on_a_page_with_figures(
+    browser: Any, served: tuple[str, site_harness.Traffic], scheme: str
+) -> None:
+    base, _ = served
+    page = open_page(browser, base + PAGE, width=1280, dark=scheme == "dark")
+    violations = [violation for violation in _axe_violations(page) if violation["impact"] in {"serious", "critical"}]
+    assert _describe(violations) == []
+    page.context.close()

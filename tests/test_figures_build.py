@@ -194,3 +194,14 @@ def test_the_camera_orientation_is_applied_before_resizing(tmp_path: Path) -> No
 def test_a_small_image_is_never_enlarged(tmp_path: Path) -> None:
     image = checked_image(tmp_path / "essays", (320, 240))
     assert [(variant.width, variant.height) for variant in images.variants(image)] == [(320, 240)]
+
+
+def test_a_photo_that_passes_the_check_but_cannot_be_decoded_is_not_published(tmp_path: Path) -> None:
+    image = checked_image(tmp_path / "essays", (1200, 900))
+    # Cut short after the header: Pillow still opens it, but decoding it fails.
+    image.path.write_bytes(image.path.read_bytes()[:2000])
+    other = checked_image(tmp_path / "more", (600, 450))
+    results = images.publish_all(images.ImageCache(tmp_path / "cache"), [image, other, image])
+    assert list(results) == [image, other]
+    assert results[image] is None
+    assert results[other] is not None and results[other].largest.width == 600

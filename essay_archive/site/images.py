@@ -22,6 +22,8 @@ import json
 import os
 import threading
 import warnings
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,6 +183,23 @@ class ImageCache:
             temporary.replace(file)
             with self._lock:
                 self.encoded += 1
+
+
+def publish_all(cache: ImageCache, wanted: Iterable[EssayImage]) -> dict[EssayImage, PublishedImage | None]:
+    """Publish every image, several at once (Pillow decodes, resizes and encodes outside the GIL).
+
+    An image that cannot be decoded maps to ``None``; the others to their published sizes.
+    """
+
+    def publish(image: EssayImage) -> PublishedImage | None:
+        try:
+            return cache.publish(image)
+        except ImagePublishError:
+            return None
+
+    unique = list(dict.fromkeys(wanted))
+    with ThreadPoolExecutor(max_workers=min(len(unique), os.cpu_count() or 1) or 1) as pool:
+        return dict(zip(unique, pool.map(publish, unique), strict=True))
 
 
 def _ready_for(image_format: str, picture: Image.Image) -> Image.Image:

@@ -38,6 +38,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     cache = images.cache_for(root)
     _published.clear()
     failures = []
+    # Only photos new since the last build are encoded; the rest come from the cache.
+    results = images.publish_all(cache, (image for essay in archive.essays for image in essay.images))
     for essay in archive.essays:
         if not essay.images:
             continue
@@ -45,9 +47,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         for image in essay.images:
             if image.reference in by_reference:
                 continue  # shown twice in the essay: published once
-            try:
-                published = cache.publish(image)
-            except images.ImagePublishError:
+            published = results[image]
+            if published is None:
                 failures.append(Problem(image.line, bilingual(
                     f"画像 {image.reference} を読み込めません（ファイルが壊れている可能性）。"
                     "保存し直してアップロードしてください",
