@@ -23,37 +23,38 @@ SEED_ESSAY = REPO / "essays" / "0586.md"
 FIRST_DAY = dt.date(1960, 1, 1)
 LAST_DAY = dt.date(2024, 12, 31)
 
-TAGS: dict[str, str] = {
-    "北朝鮮": "金正恩体制の内政と軍事、人権、周辺国との関係",
-    "ロシア": "プーチン政権の内政と外交",
-    "ウクライナ戦争": "ロシアのウクライナ侵攻とその影響",
-    "中国": "中国の政治と経済、対外政策",
-    "韓国": "韓国の政治と社会、日韓関係",
-    "米国": "アメリカの政治と外交",
-    "日本政治": "国会と内閣、選挙",
-    "安全保障": "防衛と同盟、抑止",
-    "人権": "人権と自由をめぐる問題",
-    "歴史": "近現代史と記憶",
-    "外交": "各国の外交と国際関係",
-    "核兵器": "核開発と軍縮",
-    "拉致問題": "北朝鮮による日本人拉致",
-    "中東": "中東の紛争と政治",
-    "欧州": "ヨーロッパの政治と統合",
-    "環境": "環境問題と気候変動",
-    "エネルギー": "資源とエネルギー政策",
-    "科学技術": "科学と技術の進歩",
-    "医療": "医療と健康",
-    "高齢化": "高齢社会と年金",
-    "教育": "学校と教育制度",
-    "経済": "景気と財政、金融",
-    "文化": "文学と芸術、暮らし",
-    "宗教": "宗教と社会",
-    "言論の自由": "報道と表現の自由",
-    "国際法": "条約と国際秩序",
-    "メディア": "新聞とテレビ、ネット",
-    "農業": "農業と食料",
-    "地方": "地方の暮らしと自治",
-    "戦後": "戦後日本のあゆみ",
+#: Each tag's description and its reading (the tag index sorts by reading).
+TAGS: dict[str, dict[str, str]] = {
+    "北朝鮮": {"reading": "きたちょうせん", "description": "金正恩体制の内政と軍事、人権、周辺国との関係"},
+    "ロシア": {"reading": "ろしあ", "description": "プーチン政権の内政と外交"},
+    "ウクライナ戦争": {"reading": "うくらいなせんそう", "description": "ロシアのウクライナ侵攻とその影響"},
+    "中国": {"reading": "ちゅうごく", "description": "中国の政治と経済、対外政策"},
+    "韓国": {"reading": "かんこく", "description": "韓国の政治と社会、日韓関係"},
+    "米国": {"reading": "べいこく", "description": "アメリカの政治と外交"},
+    "日本政治": {"reading": "にほんせいじ", "description": "国会と内閣、選挙"},
+    "安全保障": {"reading": "あんぜんほしょう", "description": "防衛と同盟、抑止"},
+    "人権": {"reading": "じんけん", "description": "人権と自由をめぐる問題"},
+    "歴史": {"reading": "れきし", "description": "近現代史と記憶"},
+    "外交": {"reading": "がいこう", "description": "各国の外交と国際関係"},
+    "核兵器": {"reading": "かくへいき", "description": "核開発と軍縮"},
+    "拉致問題": {"reading": "らちもんだい", "description": "北朝鮮による日本人拉致"},
+    "中東": {"reading": "ちゅうとう", "description": "中東の紛争と政治"},
+    "欧州": {"reading": "おうしゅう", "description": "ヨーロッパの政治と統合"},
+    "環境": {"reading": "かんきょう", "description": "環境問題と気候変動"},
+    "エネルギー": {"reading": "えねるぎー", "description": "資源とエネルギー政策"},
+    "科学技術": {"reading": "かがくぎじゅつ", "description": "科学と技術の進歩"},
+    "医療": {"reading": "いりょう", "description": "医療と健康"},
+    "高齢化": {"reading": "こうれいか", "description": "高齢社会と年金"},
+    "教育": {"reading": "きょういく", "description": "学校と教育制度"},
+    "経済": {"reading": "けいざい", "description": "景気と財政、金融"},
+    "文化": {"reading": "ぶんか", "description": "文学と芸術、暮らし"},
+    "宗教": {"reading": "しゅうきょう", "description": "宗教と社会"},
+    "言論の自由": {"reading": "げんろんのじゆう", "description": "報道と表現の自由"},
+    "国際法": {"reading": "こくさいほう", "description": "条約と国際秩序"},
+    "メディア": {"reading": "めでぃあ", "description": "新聞とテレビ、ネット"},
+    "農業": {"reading": "のうぎょう", "description": "農業と食料"},
+    "地方": {"reading": "ちほう", "description": "地方の暮らしと自治"},
+    "戦後": {"reading": "せんご", "description": "戦後日本のあゆみ"},
 }
 
 
@@ -90,7 +91,7 @@ def write_archive(dest: Path, count: int, seed: int = 586) -> Path:
     if essays.exists():
         shutil.rmtree(essays)
     essays.mkdir()
-    (essays / "tags.yml").write_text(yaml.safe_dump(TAGS, allow_unicode=True, sort_keys=False),
+    (essays / "tags.yml").write_text(yaml.safe_dump(TAGS, allow_unicode=True, sort_keys=False, default_flow_style=None),
                                      encoding="utf-8")
     paragraphs = seed_paragraphs()
     span = (LAST_DAY - FIRST_DAY).days

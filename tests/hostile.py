@@ -65,7 +65,8 @@ def accepted_cases() -> list[Case]:
 def hostile_vocabulary() -> str:
     """The real tags.yml with :data:`DESCRIPTION_PAYLOAD` after every description."""
     vocabulary = yaml.safe_load((REPO / "essays" / "tags.yml").read_text(encoding="utf-8"))
-    hostile = {tag: f"{description}{DESCRIPTION_PAYLOAD}" for tag, description in vocabulary.items()}
+    hostile = {tag: {**entry, "description": f"{entry['description']}{DESCRIPTION_PAYLOAD}"}
+               for tag, entry in vocabulary.items()}
     return yaml.safe_dump(hostile, allow_unicode=True, sort_keys=False, width=1000)
 
 

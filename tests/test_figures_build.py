@@ -149,7 +149,7 @@ def test_booklets_point_the_figures_at_the_essays_folder(project: Path) -> None:
 
 def checked_image(essays_dir: Path, size: tuple[int, int], orientation: int = 1) -> images.EssayImage:
     essays_dir.mkdir()
-    (essays_dir / "tags.yml").write_text("北朝鮮: 説明\n", encoding="utf-8")
+    (essays_dir / "tags.yml").write_text("北朝鮮: {reading: きたちょうせん, description: 説明}\n", encoding="utf-8")
     (essays_dir / "0730.md").write_text(
         "---\nnumber: 730\ntitle: 写真\ndate: 2025-01\nauthor: 石館\ntags: [北朝鮮]\n---\n\n![港](0730/photo.jpg)\n",
         encoding="utf-8",

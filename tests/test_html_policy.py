@@ -141,7 +141,7 @@ def test_essay_check_judges_the_rendered_html_too(tmp_path: Path, capsys: pytest
 
     essays = tmp_path / "essays"
     essays.mkdir()
-    (essays / "tags.yml").write_text("北朝鮮: 北朝鮮の話題\n", encoding="utf-8")
+    (essays / "tags.yml").write_text("北朝鮮: {reading: きたちょうせん, description: 北朝鮮の話題}\n", encoding="utf-8")
     (essays / "0587.md").write_text(
         "---\nnumber: 587\ntitle: 題\ndate: 2024-12\nauthor: 石館\ntags: [北朝鮮]\n---\n\n本文。\n\n"
         '<mark id="__config">x</mark>\n', encoding="utf-8")

@@ -159,7 +159,7 @@ def test_a_decompression_bomb_is_refused_from_its_header_alone(tmp_path: Path) -
 def test_unused_images_misplaced_images_and_folders_without_essay_are_reported(tmp_path: Path) -> None:
     essays_dir = tmp_path / "essays"
     essays_dir.mkdir()
-    (essays_dir / "tags.yml").write_text("北朝鮮: 説明\n", encoding="utf-8")
+    (essays_dir / "tags.yml").write_text("北朝鮮: {reading: きたちょうせん, description: 説明}\n", encoding="utf-8")
     (essays_dir / "0720.md").write_text(essay(720, "![港](0720/used.jpg)"), encoding="utf-8")
     write_photo(essays_dir / "0720" / "used.jpg", (64, 48))
     write_photo(essays_dir / "0720" / "spare.jpg", (64, 48))
@@ -180,7 +180,7 @@ def test_unused_images_misplaced_images_and_folders_without_essay_are_reported(t
 def test_a_valid_image_is_read_with_its_caption_and_upright_size(tmp_path: Path) -> None:
     essays_dir = tmp_path / "essays"
     essays_dir.mkdir()
-    (essays_dir / "tags.yml").write_text("北朝鮮: 説明\n", encoding="utf-8")
+    (essays_dir / "tags.yml").write_text("北朝鮮: {reading: きたちょうせん, description: 説明}\n", encoding="utf-8")
     body = '前文。\n\n![雪の港](0722/harbour.jpg "写真1　雪の港\n（2024年）")\n\n[注]: 0722/chart.png\n\n![図][注]'
     (essays_dir / "0722.md").write_text(essay(722, body), encoding="utf-8")
     write_photo(essays_dir / "0722" / "harbour.jpg", (400, 300), orientation=6)

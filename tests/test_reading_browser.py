@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from essay_archive.content import tag_vocabulary
+
 from .conftest import REPO, SITE_URL
 
 pytestmark = pytest.mark.browser
@@ -386,3 +388,16 @@ def test_touch_targets_on_a_phone(browser: Any, site_server: str, address: str, 
     assert small == []
     page.close()
 
+
+
+def test_tag_index_is_in_reading_order(browser: Any, site_server: str) -> None:
+    # The real vocabulary's code-point order differs from its 五十音順 (ウクライナ戦争 would follow 中国).
+    vocabulary, _ = tag_vocabulary.load_vocabulary(REPO / "essays" / "tags.yml")
+    by_reading = sorted(vocabulary.readings, key=lambda tag: tag_vocabulary.reading_key(vocabulary.readings[tag]))
+    assert by_reading != sorted(vocabulary.readings)
+    page = open_page(browser, site_server + "tags/", PHONE)
+    assert page.locator("#tags-by-name").inner_text() == "五十音順"
+    shown = page.locator(".tag-cloud__tag").evaluate_all(
+        "(tags) => tags.map((tag) => tag.firstChild.textContent.trim())")
+    assert shown == by_reading
+    page.close()

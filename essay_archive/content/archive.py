@@ -20,6 +20,8 @@ class Archive:
 
     essays_dir: Path
     vocabulary: dict[str, str] = field(default_factory=dict)
+    #: each vocabulary tag's reading in kana, for 五十音順.
+    readings: dict[str, str] = field(default_factory=dict)
     essays: list[Essay] = field(default_factory=list)
     #: problems by file, each file's in line order.
     problems: dict[Path, list[Problem]] = field(default_factory=dict)
@@ -206,8 +208,9 @@ def read_archive(
     among all the essays of ``essays_dir``. With ``renderer``, each body's rendered HTML is
     checked against the allow-list too (``essay check``; the build checks its own output).
     """
-    vocabulary, vocabulary_problems = tag_vocabulary.load(essays_dir / tag_vocabulary.VOCABULARY_FILE)
-    archive = Archive(essays_dir=essays_dir, vocabulary=vocabulary)
+    tags, vocabulary_problems = tag_vocabulary.load_vocabulary(essays_dir / tag_vocabulary.VOCABULARY_FILE)
+    vocabulary = tags.descriptions
+    archive = Archive(essays_dir=essays_dir, vocabulary=vocabulary, readings=tags.readings)
     if vocabulary_problems:
         archive.problems[essays_dir / tag_vocabulary.VOCABULARY_FILE] = vocabulary_problems
     checked = essay_paths(essays_dir) if paths is None else sorted(set(paths))

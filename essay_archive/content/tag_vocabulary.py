@@ -1,12 +1,17 @@
-"""The tag vocabulary, ``essays/tags.yml``: ``tag: one-line description``.
+"""The tag vocabulary, ``essays/tags.yml``: one line per tag, with its reading and description::
+
+    北朝鮮: {reading: きたちょうせん, description: 金正恩体制の内政と軍事、人権、日本や周辺国との関係}
 
 Every tag becomes a page whose address is the tag itself (``tags/北朝鮮/``), so the vocabulary
-also refuses tags that would give an empty, broken or clashing address.
+also refuses tags that would give an empty, broken or clashing address. The reading (in kana)
+puts the tag index in 五十音順: code-point order would put every kana tag before every kanji one
+and order kanji by their Unicode numbers.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -19,6 +24,12 @@ from essay_archive.content.essay import Essay, newest_first
 from essay_archive.content.messages import Problem, Problems, bilingual
 
 VOCABULARY_FILE = "tags.yml"
+#: How one entry is written, for messages.
+ENTRY_FORM = "{reading: よみ, description: 一行の説明}"
+ENTRY_KEYS = ("reading", "description")
+
+#: Hiragana and katakana (full and half width), the long vowel mark, iteration marks and 「・」.
+_KANA = re.compile(r"[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe・\uff66-\uff9f]+")
 
 #: Characters with a meaning in an address or in HTML: a tag holding one would break its link.
 URL_UNSAFE = frozenset('/\\?#%"\'<>&')
@@ -43,35 +54,99 @@ def folded(tag: str) -> str:
     return unicodedata.normalize("NFKC", tag).casefold()
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """The usable entries of ``tags.yml``: each tag's description and reading."""
+
+    descriptions: dict[str, str]
+    readings: dict[str, str]
+
+
 def load(path: Path) -> tuple[dict[str, str], list[Problem]]:
-    """Read the vocabulary and every problem in it (the mapping keeps the usable entries)."""
+    """Read the vocabulary and every problem in it: each usable tag with its description."""
+    vocabulary, problems = load_vocabulary(path)
+    return vocabulary.descriptions, problems
+
+
+def load_vocabulary(path: Path) -> tuple[Vocabulary, list[Problem]]:
+    """Read the vocabulary, readings too, and every problem in it, in line order."""
+    empty = Vocabulary({}, {})
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
     except FileNotFoundError:
-        return {}, [Problem(0, bilingual(
+        return empty, [Problem(0, bilingual(
             "タグの一覧 essays/tags.yml がありません",
             "the tag vocabulary essays/tags.yml is missing",
         ))]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        return {}, [Problem(mark.line + 1 if mark else 1, bilingual(
-            "tags.yml の書き方に誤りがあります。「タグ: 説明」の形で一行ずつ書いてください",
+        return empty, [Problem(mark.line + 1 if mark else 1, bilingual(
+            f"tags.yml の書き方に誤りがあります。「タグ: {ENTRY_FORM}」の形で一行ずつ書いてください",
             f"tags.yml is not valid YAML: {getattr(error, 'problem', error)}",
         ))]
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        return {}, [Problem(1, bilingual(
-            "tags.yml は「タグ: 説明」の形で一行ずつ書いてください",
-            "tags.yml must map each tag to a one-line description",
+    if not isinstance(node, yaml.MappingNode):
+        return empty, [Problem(1, bilingual(
+            f"tags.yml は「タグ: {ENTRY_FORM}」の形で一行ずつ書いてください",
+            "tags.yml must map each tag to its reading and a one-line description",
         ))]
-    # The node keeps every key with its line, duplicates too (the mapping keeps only the last).
-    entries = [(str(key.value), key.start_mark.line + 1) for key, _ in node.value]
-    vocabulary = {str(tag): str(description or "").strip() for tag, description in data.items()}
-    problems = list(validate(vocabulary, entries))
+    # The node keeps every key with its line, duplicates too (a mapping would keep only the last).
+    entries: list[tuple[str, int]] = []
+    descriptions: dict[str, str] = {}
+    readings: dict[str, str] = {}
+    entry_problems: list[Problem] = []
+    for key, value in node.value:
+        tag, line = str(key.value), key.start_mark.line + 1
+        entries.append((tag, line))
+        descriptions[tag], readings[tag], problems = _entry(tag, line, value)
+        entry_problems.extend(problems)
+    problems = sorted([*validate(descriptions, entries), *entry_problems], key=lambda problem: problem.line)
     refused = {tag for tag, _ in entries if list(url_problems(tag, 0))}
-    usable = {tag: description for tag, description in vocabulary.items() if tag not in refused}
+    usable = Vocabulary(
+        {tag: description for tag, description in descriptions.items() if tag not in refused},
+        {tag: reading for tag, reading in readings.items() if tag not in refused},
+    )
     return usable, problems
+
+
+def _entry(tag: str, line: int, value: yaml.Node) -> tuple[str, str, list[Problem]]:
+    """One entry's description and reading, and what is wrong with them."""
+    problems: list[Problem] = []
+    fields: dict[str, tuple[str, int]] = {}
+    if isinstance(value, yaml.MappingNode):
+        for key, field_value in value.value:
+            name, field_line = str(key.value), key.start_mark.line + 1
+            if name not in ENTRY_KEYS or not isinstance(field_value, yaml.ScalarNode):
+                problems.append(Problem(field_line, bilingual(
+                    f"タグ「{tag}」の「{name}」は書けない項目です。reading（読み）と description（説明）だけを書きます",
+                    f"tag '{tag}': '{name}' is not an entry key; write only reading and description",
+                )))
+                continue
+            fields[name] = (str(field_value.value or "").strip(), field_line)
+    elif isinstance(value, yaml.ScalarNode):
+        # The old form, 「タグ: 説明」: the description is there, the reading is not.
+        fields["description"] = (str(value.value or "").strip(), line)
+    else:
+        problems.append(Problem(line, bilingual(
+            f"タグ「{tag}」は「{tag}: {ENTRY_FORM}」の形で書いてください",
+            f"write tag '{tag}' as '{tag}: {{reading: kana, description: one line}}'",
+        )))
+    description, _ = fields.get("description", ("", line))
+    reading, reading_line = fields.get("reading", ("", line))
+    if not reading:
+        problems.append(Problem(line, bilingual(
+            f"タグ「{tag}」に読みがありません。五十音順に並べるため、「{tag}: {ENTRY_FORM}」の形で"
+            "読みをひらがなかカタカナで書いてください",
+            f"tag '{tag}' has no reading; write '{tag}: {{reading: kana, description: …}}' so the tags sort "
+            "in kana order",
+        )))
+    elif not _KANA.fullmatch(reading):
+        problems.append(Problem(reading_line, bilingual(
+            f"タグ「{tag}」の読み「{reading}」がかなではありません。ひらがなかカタカナだけで書いてください"
+            "（例: reading: きたちょうせん）",
+            f"the reading '{reading}' of tag '{tag}' is not kana; write it in hiragana or katakana only",
+        )))
+    return description, reading, problems
 
 
 def validate(vocabulary: dict[str, str], entries: list[tuple[str, int]]) -> Problems:
@@ -84,8 +159,8 @@ def validate(vocabulary: dict[str, str], entries: list[tuple[str, int]]) -> Prob
     for tag, line in entries:
         if not vocabulary.get(tag):
             yield Problem(line, bilingual(
-                f"タグ「{tag}」に説明がありません。「{tag}: 一行の説明」と書いてください",
-                f"tag '{tag}' has no description; write '{tag}: one-line description'",
+                f"タグ「{tag}」に説明がありません。「{tag}: {ENTRY_FORM}」の形で説明を書いてください",
+                f"tag '{tag}' has no description; write '{tag}: {{reading: kana, description: one line}}'",
             ))
         problems = list(url_problems(tag, line))
         yield from problems
@@ -149,6 +224,8 @@ class TagSummary:
     name: str
     description: str
     count: int
+    #: the name's reading in kana, for 五十音順.
+    reading: str = ""
 
     @property
     def url(self) -> str:
@@ -156,16 +233,47 @@ class TagSummary:
         return tag_url(self.name)
 
 
-def summaries(vocabulary: dict[str, str], essays: Iterable[Essay]) -> list[TagSummary]:
-    """Every vocabulary tag with its essay count, most used first (ties by name)."""
+def summaries(
+    vocabulary: dict[str, str], essays: Iterable[Essay], readings: dict[str, str] | None = None
+) -> list[TagSummary]:
+    """Every vocabulary tag with its essay count and reading, most used first (ties in 五十音順)."""
     counts = Counter(tag for essay in essays for tag in essay.tags)
-    tags = [TagSummary(tag, description, counts[tag]) for tag, description in vocabulary.items()]
-    return sorted(tags, key=lambda summary: (-summary.count, summary.name))
+    readings = readings or {}
+    tags = [TagSummary(tag, description, counts[tag], readings.get(tag, "")) for tag, description in vocabulary.items()]
+    return sorted(tags, key=lambda summary: (-summary.count, *_name_order(summary)))
 
 
 def by_name(tags: Iterable[TagSummary]) -> list[TagSummary]:
-    """The tags in dictionary order of their names (code point order: kana, then kanji)."""
-    return sorted(tags, key=lambda summary: folded(summary.name))
+    """The tags in 五十音順 of their readings (a tag without a reading goes last, by its name)."""
+    return sorted(tags, key=_name_order)
+
+
+def _name_order(summary: TagSummary) -> tuple[bool, str, str, str]:
+    return (not summary.reading, *reading_key(summary.reading), folded(summary.name))
+
+
+#: The vowel a long vowel mark (ー) repeats, by the kana before it, as dictionaries sort it.
+_VOWELS = {kana: vowel for vowel, row in zip("あいうえお", (
+    "あかさたなはまやらわ", "いきしちにひみり", "うくすつぬふむゆる", "えけせてねへめれ", "おこそとのほもよろを"),
+    strict=True) for kana in row}
+_SMALL = dict(zip("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ", strict=True))
+
+
+def reading_key(reading: str) -> tuple[str, str]:
+    """Sort key of a kana reading in 五十音順, as Japanese dictionaries order words.
+
+    First the plain sounds: katakana read as hiragana, か and が alike, small kana as large ones,
+    ー as the vowel before it; then, between words still equal, the reading itself (か before が).
+    """
+    hiragana = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in unicodedata.normalize("NFKC", reading))
+    plain: list[str] = []
+    for character in hiragana:
+        base = unicodedata.normalize("NFD", character)[0]
+        base = _SMALL.get(base, base)
+        if base == "ー" and plain:
+            base = _VOWELS.get(plain[-1], base)
+        plain.append(base)
+    return "".join(plain), hiragana
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def _generated_page(template: str, title: str, description: str) -> str:
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     archive = mkdocs_state.of(config)
-    tags = tag_vocabulary.summaries(archive.vocabulary, archive.essays)
+    tags = tag_vocabulary.summaries(archive.vocabulary, archive.essays, archive.readings)
     files.append(File.generated(config, TAG_INDEX, content=_generated_page(
         "tags.html", "タグ", "エッセイをタグ（話題）ごとにたどる")))
     for tag in tags:
