@@ -8,16 +8,19 @@ texts through a whole build, and in a browser, are tested in test_hostile_site.p
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import lxml.etree
+import lxml.html
+import markdown
 import pytest
 import tinycss2
 
 from essay_archive.content.archive import Archive
 from essay_archive.content.essay import Essay
 from essay_archive.content.schema import EssayDate
-from essay_archive.site import atom_feed, booklet, link_preview
+from essay_archive.site import archive_facts, atom_feed, booklet, link_preview
 
 HOSTILE_TEXTS = [
     '"; } body { display: none } @page { content: "',
@@ -86,3 +89,20 @@ def test_feed_stays_xml_whatever_the_essay_holds(text: str) -> None:
 def test_xml_text_drops_only_what_xml_cannot_hold() -> None:
     assert atom_feed.xml_text("a\x00b\x0cc\x1fd\ud800e\uffff") == "abcde"
     assert atom_feed.xml_text("tab\tnew\nline\r&<>\u2028\x85") == "tab\tnew\nline\r&<>\u2028\x85"
+
+
+MARKDOWN_TEXTS = ["*強調* [リンク](https://evil.example/) `code` _x_ ~~y~~ 5. 項目", "# 見出し"]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS + MARKDOWN_TEXTS)
+def test_hand_written_pages_show_essay_values_as_written(text: str) -> None:
+    # Home and about state facts such as the authors' names inside their Markdown.
+    source = archive_facts.render_page("著者は{{ name }}です。\n", {"name": text})
+    html = markdown.markdown(source)
+    paragraph = lxml.html.fragment_fromstring(html)
+    assert paragraph.tag == "p" and len(paragraph) == 0, html
+    # NUL cannot be in a page at all; Markdown expands tabs, and white space is not compared.
+    def spaced(value: str) -> str:
+        return re.sub(r"[ \t\n\r\f]+", " ", value)
+
+    assert spaced(paragraph.text_content()) == spaced(f"著者は{text.replace(chr(0), chr(0xFFFD))}です。")

@@ -6,11 +6,13 @@ Home and about say them in prose; computing them here keeps the pages true as es
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from essay_archive.content.archive import Archive
 from essay_archive.content.essay import Essay
@@ -77,7 +79,27 @@ def page_values(archive: Archive, site_url: str) -> dict[str, Any]:
     }
 
 
+#: Characters Markdown may read as markup anywhere in a line (emphasis, links, code, escapes…).
+#: Written as character references they are only text; '&', '#' and ';' spell the references.
+_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()<>!|~^+\-.=:\"']")
+
+
+def markdown_text(value: object) -> markupsafe.Markup:
+    """``value`` as Markdown source that renders as exactly that text, never as markup or HTML.
+
+    Titles and author names come from contributors: '<script>' or '*' in one is shown as written.
+    """
+    text = str(value).replace("&", "&amp;")
+    literal = _MARKDOWN_PUNCTUATION.sub(lambda match: f"&#{ord(match[0])};", text)
+    return markupsafe.Markup(literal)
+
+
 def render_page(markdown: str, values: dict[str, Any]) -> str:
-    """Fill ``{{ … }}`` in a hand-written page; an unknown name stops the build (StrictUndefined)."""
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    """Fill ``{{ … }}`` in a hand-written page; an unknown name stops the build (StrictUndefined).
+
+    Every value is written as literal text (:func:`markdown_text`): the page's own Markdown stays
+    Markdown, while what comes from essays cannot add markup to it.
+    """
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=markdown_text,
+                                     keep_trailing_newline=True)
     return environment.from_string(markdown).render(values)
