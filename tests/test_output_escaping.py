@@ -67,12 +67,14 @@ def test_json_ld_reads_back_and_cannot_end_its_script(text: str) -> None:
 
 
 def _essay(number: int, title: str, author: str, summary: str | None) -> Essay:
-    return Essay(Path(f"{number:04d}.md"), number, title, EssayDate(2024, 12), author, ("北朝鮮",), summary, "本文")
+    return Essay(path=Path(f"{number:04d}.md"), number=number, title=title, date=EssayDate(2024, 12), author=author,
+                 tags=("北朝鮮",), summary=summary, body="本文")
 
 
 @pytest.mark.parametrize("text", HOSTILE_TEXTS)
 def test_feed_stays_xml_whatever_the_essay_holds(text: str) -> None:
-    archive = Archive(Path("essays"), {"北朝鮮": "説明"}, [_essay(1, text, text, text), _essay(2, text, text, None)])
+    archive = Archive(Path("essays"), vocabulary={"北朝鮮": "説明"},
+                      essays=[_essay(1, text, text, text), _essay(2, text, text, None)])
     feed = atom_feed.build(archive, {1: f"<p>{text}</p>", 2: text}, site_url="https://example.org/",
                            site_name="アーカイブ")
     # lxml is a strict XML parser: one character XML cannot hold and the whole feed is refused.
