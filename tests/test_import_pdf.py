@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import io
+import random
 import re
 import time
 from collections import Counter
@@ -195,3 +196,20 @@ def test_reading_a_pdf_is_quick(name: str) -> None:
     started = time.perf_counter()
     pdf_import.read_pdf((PDF_DIR / f"{name}.pdf").read_bytes(), VOCABULARY)
     assert time.perf_counter() - started < 10
+
+
+def test_a_damaged_pdf_is_refused_never_a_traceback() -> None:
+    data = (PDF_DIR / "two-columns.pdf").read_bytes()
+    generator = random.Random(586)
+    for trial in range(40):
+        if trial < 15:
+            damaged = data[: generator.randint(10, len(data))]
+        else:
+            changed = bytearray(data)
+            for _ in range(generator.randint(1, 20)):
+                changed[generator.randrange(len(changed))] = generator.randrange(256)
+            damaged = bytes(changed)
+        try:
+            pdf_import.read_pdf(damaged, VOCABULARY)
+        except SourceError:
+            pass

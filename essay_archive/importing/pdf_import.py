@@ -34,6 +34,7 @@ import dataclasses
 import io
 import re
 import statistics
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -579,13 +580,35 @@ def read_pdf(raw: bytes, vocabulary: Mapping[str, str], tags: Sequence[str] | No
         if len(pdf.pages) > MAX_PAGES:
             raise _refuse(f"PDF が {len(pdf.pages)} ページあります。1編（{MAX_PAGES} ページまで）ずつにしてください",
                           f"the PDF has {len(pdf.pages)} pages; import one essay ({MAX_PAGES} pages at most) at a time")
-        return _read(pdf, vocabulary, tags)
+        try:
+            return _read(pdf, vocabulary, tags)
+        except SourceError:
+            raise
+        except Exception as error:
+            # A damaged file can fail deep inside the parser, page by page; that is the file's
+            # fault, said as such. Anything else is a bug here and goes up as it is.
+            if not _from_pdf_library(error):
+                raise
+            raise _refuse("PDF の一部が壊れていて読めません。PDF を作り直してください",
+                          f"part of the PDF is damaged ({type(error).__name__}); make the PDF again") from None
+
+
+def _from_pdf_library(error: BaseException) -> bool:
+    """True for an error raised by the PDF libraries (or zlib under them) on a damaged file."""
+    module = type(error).__module__ or ""
+    return module.startswith(("pdfminer", "pdfplumber", "pypdfium2", "zlib")) or isinstance(error, zlib.error)
 
 
 def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -> PdfEssay:
     counted = 0
-    for page in pdf.pages:
-        counted += sum(1 for char in page.chars if not char["text"].isspace())
+    # Only what is on the page is read: characters placed outside it are invisible (and a
+    # damaged file may place one a billion points away).
+    on_pages = [page.within_bbox(page.bbox) for page in pdf.pages]
+    off_page = 0
+    for page, visible in zip(pdf.pages, on_pages, strict=True):
+        counted += sum(1 for char in visible.chars if not char["text"].isspace())
+        off_page += sum(1 for char in page.chars if not char["text"].isspace()) - sum(
+            1 for char in visible.chars if not char["text"].isspace())
         if counted > MAX_CHARACTERS:
             raise _refuse(f"PDF の文字が多すぎます（{MAX_CHARACTERS:,} 字を超えます）。1編ずつの PDF にしてください",
                           f"the PDF holds more than {MAX_CHARACTERS:,} characters; import one essay at a time")
@@ -600,7 +623,7 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
     heights: list[float] = []
     verticals: list[bool] = []
     images: list[_Image] = []
-    for number, page in enumerate(pdf.pages, start=1):
+    for number, page in enumerate(on_pages, start=1):
         vertical = is_vertical(page.chars)
         verticals.append(vertical)
         pages.append(_split_orientation(page, number, vertical))
@@ -645,6 +668,9 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
     paragraphs, doubtful, photo_slots = _paragraphs(body_lines, photos_found, body_size)
     photos, texts, markup = _with_photos(paragraphs, photo_slots, block.header.number)
     notes = list(block.notes)
+    if off_page:
+        notes.append(bilingual(f"ページの外に置かれた見えない文字 {off_page} 字は取り込んでいません",
+                               f"{off_page} invisible character(s) placed outside the page were left out"))
     if photos:
         notes.append(PHOTO_NOTE)
     if doubtful:
