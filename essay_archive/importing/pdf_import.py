@@ -51,6 +51,11 @@ MAX_CHARACTERS = 200_000
 MAX_BYTES = 50_000_000
 #: A page is text when it holds at least this many characters; fewer on every page is a scan.
 MIN_CHARACTERS = 20
+#: A glyph whose font gives no character (pdfminer writes ``(cid:1234)``) is shown as 〓, the
+#: typesetter's mark for a missing character; above this share of the text the PDF is refused.
+MISSING_CHARACTER = "〓"
+MAX_MISSING_SHARE = 0.02
+_UNMAPPED = re.compile(r"^\(cid:[0-9]+\)$")
 #: At most this many images are considered as photos; an essay has a handful.
 MAX_IMAGES = 60
 #: Images smaller than this (points, either side) or thinner than 1:ASPECT are decoration.
@@ -187,6 +192,8 @@ def _glyphs(page: Any, vertical: bool) -> list[Glyph]:
     width = float(page.width)
     for char in page.chars:
         text = normalise.characters(char["text"])
+        if _UNMAPPED.match(text):
+            text = MISSING_CHARACTER
         if not text:
             continue
         size = float(char["size"]) or float(char["bottom"] - char["top"]) or 1.0
@@ -612,6 +619,14 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
         if counted > MAX_CHARACTERS:
             raise _refuse(f"PDF の文字が多すぎます（{MAX_CHARACTERS:,} 字を超えます）。1編ずつの PDF にしてください",
                           f"the PDF holds more than {MAX_CHARACTERS:,} characters; import one essay at a time")
+    unmapped = sum(1 for page in on_pages for char in page.chars if _UNMAPPED.match(char["text"]))
+    if unmapped > MAX_MISSING_SHARE * max(counted, 1):
+        raise _refuse(
+            f"PDF の文字のうち {unmapped} 字は、フォントに文字の情報がなく読めません。"
+            "ワープロで PDF を作り直すか（フォントを埋め込む設定で）、テキストを取り込んでください",
+            f"{unmapped} characters of the PDF have no text in their font; make the PDF again "
+            "(embedding fonts) or import the text",
+        )
     if counted < MIN_CHARACTERS:
         raise _refuse(
             "PDF に文字がありません（スキャンした画像だけの PDF のようです）。"
@@ -668,6 +683,12 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
     paragraphs, doubtful, photo_slots = _paragraphs(body_lines, photos_found, body_size)
     photos, texts, markup = _with_photos(paragraphs, photo_slots, block.header.number)
     notes = list(block.notes)
+    if unmapped:
+        notes.append(bilingual(
+            f"フォントに文字の情報がない字 {unmapped} 字を {MISSING_CHARACTER} にしました。"
+            "原本を見て書き直してください",
+            f"{unmapped} character(s) without text in their font became {MISSING_CHARACTER}; "
+            "write them from the original"))
     if off_page:
         notes.append(bilingual(f"ページの外に置かれた見えない文字 {off_page} 字は取り込んでいません",
                                f"{off_page} invisible character(s) placed outside the page were left out"))
