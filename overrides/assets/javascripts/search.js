@@ -1,7 +1,8 @@
 // Essay search in Material's header box, answered by Pagefind.
 //
 // The inline opener in partials/header.html loads this module the first time the reader opens
-// the box; this module then loads Pagefind. Nothing of search is fetched before that.
+// the box (or arrives with ?q= in the address); this module then loads Pagefind. Nothing of
+// search is fetched before that.
 
 const box = document.querySelector("[data-essay-search]");
 const toggle = document.getElementById("__search");
@@ -11,16 +12,29 @@ const meta = box.querySelector(".md-search-result__meta");
 const list = box.querySelector(".md-search-result__list");
 const scrollwrap = box.querySelector(".md-search__scrollwrap");
 
-/** Results whose excerpts are fetched at once; each costs one small request. */
+/** Results shown per page; each costs one small request for its text. */
 const PAGE_SIZE = 8;
+/** Up to this many candidates are all checked at once, so the count is exact from the start. */
+const CHECK_ALL_UP_TO = 16;
+/** Candidates checked per page at most, so a query with no answer never fetches every page. */
+const MAX_CHECKS = PAGE_SIZE * 2;
+/** Pagefind filters offered in the box: the tag chips and the year of each essay (essay.html). */
+const FILTERS = ["tag", "year"];
+/** Material's breakpoint for its full-screen phone search. */
+const PHONE = "(max-width: 59.984375em)";
 const MESSAGES = {
   prompt: "検索キーワードを入力してください",
   loading: "検索しています…",
-  none: (query) => `「${query}」は見つかりませんでした`,
+  none: (query) => (query ? `「${query}」は見つかりませんでした` : "見つかりませんでした"),
   found: (count) => `${count}件見つかりました`,
-  atLeast: (count) => `${count}件以上見つかりました`,
-  more: (count) => `さらに表示（候補あと${count}件）`,
+  // Candidates not checked yet may still turn out not to hold the query: said as such.
+  partial: (shown, candidates) => `候補${candidates}件中${shown}件を表示`,
+  notYet: (candidates) => `候補${candidates}件をまだ確かめています`,
+  more: (count) => `さらに表示（あと${count}件）`,
   searchOn: (count) => `さらに探す（候補あと${count}件）`,
+  filters: "絞り込み",
+  all: "すべて",
+  labels: { tag: "タグ", year: "年" },
   failed: "検索を読み込めませんでした。ページを再読み込みしてください",
 };
 
@@ -56,14 +70,44 @@ function normaliseQuery(raw) {
   return number ? number[1] : query;
 }
 
-/** Pagefind's index marks Japanese word boundaries with zero-width spaces; readers never type them. */
-function withoutSegmentMarks(text) {
-  return text.replace(/\u200b/g, "");
-}
-
 /** Text folded the same way for queries and pages: NFKC, then lower case. */
 function fold(text) {
   return text.normalize("NFKC").toLocaleLowerCase();
+}
+
+/**
+ * ``text`` folded, with where each folded character came from, so that a match found in the
+ * folded text can be marked in the original (NFKC may change lengths: ㌔ → キロ).
+ */
+function foldWithMap(text) {
+  let folded = "";
+  const starts = [];
+  const ends = [];
+  let position = 0;
+  for (const char of text) {
+    const piece = fold(char);
+    for (let i = 0; i < piece.length; i++) {
+      starts.push(position);
+      ends.push(position + char.length);
+    }
+    folded += piece;
+    position += char.length;
+  }
+  return { folded, starts, ends };
+}
+
+/**
+ * Pagefind's page text as a reader would write it: without the zero-width spaces that mark
+ * Japanese word boundaries in its index, the ". " it puts between blocks, or the space it puts
+ * after 。 at the end of a paragraph.
+ */
+function readable(content) {
+  const cjk = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef";
+  return content
+    .replace(/\u200b/g, "")
+    .replace(new RegExp(`([${cjk}])[ \\t\\n]+(?=[${cjk}])`, "g"), "$1")
+    .replace(new RegExp(`([^\\x00-\\x7f])\\. +`, "g"), (match, before) => (/[。．！？」』）]/.test(before) ? before : `${before}\u3000`))
+    .replace(new RegExp(`([。、」』）！？])[ \\t\\n]+`, "g"), "$1");
 }
 
 /**
@@ -72,7 +116,7 @@ function fold(text) {
  * plain hits include pages that only share pieces of a word (外国語 for 外貨, 弾薬 for 弾よけ).
  */
 function holdsEveryTerm(text, terms) {
-  const folded = fold(withoutSegmentMarks(text));
+  const folded = fold(text.replace(/\u200b/g, ""));
   return terms.every((term) => folded.includes(term));
 }
 
@@ -91,80 +135,79 @@ function mergePhraseFirst(phraseResults, plainResults) {
   return merged;
 }
 
-async function find(query) {
+async function find(query, filters) {
   const engine = await loadPagefind();
-  const quoted = query.includes('"') ? null : engine.search(`"${query}"`);
-  const [plain, phrase] = await Promise.all([engine.search(query), quoted]);
-  const phraseResults = phrase ? phrase.results : [];
-  return { candidates: mergePhraseFirst(phraseResults, plain.results), phraseCount: phraseResults.length };
-}
-
-// Pagefind's excerpt is HTML with <mark> around matches; keep only text and those marks.
-function excerptNodes(html) {
-  const template = document.createElement("template");
-  template.innerHTML = html;
-  const nodes = [];
-  for (const node of template.content.childNodes) {
-    if (node.nodeName === "MARK") {
-      const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
-      nodes.push(mark);
-    } else {
-      nodes.push(document.createTextNode(node.textContent));
-    }
-  }
-  return nodes;
+  const options = { filters };
+  // A tag or a year alone lists its essays (Pagefind's filter-only search).
+  if (!query) return (await engine.search(null, options)).results;
+  const quoted = query.includes('"') ? null : engine.search(`"${query}"`, options);
+  const [plain, phrase] = await Promise.all([engine.search(query, options), quoted]);
+  return mergePhraseFirst(phrase ? phrase.results : [], plain.results);
 }
 
 /** Characters of context shown before and after the first match. */
 const EXCERPT_BEFORE = 30;
 const EXCERPT_AFTER = 70;
 
+/** The paragraph (an element with an id, #p1, #p2…) where the query is, best first. */
+function paragraphFor(page, terms) {
+  if (!terms.length) return null;
+  const anchors = (page.anchors || []).filter((anchor) => anchor.id && anchor.text);
+  // A paragraph before any wrapping element that also holds it.
+  const ordered = [...anchors.filter((anchor) => anchor.element === "p"), ...anchors.filter((anchor) => anchor.element !== "p")];
+  const holds = (anchor, wanted) => wanted.every((term) => fold(anchor.text).includes(term));
+  return ordered.find((anchor) => holds(anchor, terms)) || ordered.find((anchor) => holds(anchor, terms.slice(0, 1))) || null;
+}
+
 /**
- * A snippet around the first place the page holds the query, every query word marked. Pagefind's
- * own excerpt may sit on a partial match (弾薬 for 弾よけ); it is used only when the folded text
- * cannot be lined up with the original.
+ * A snippet of ``text`` around its first match at or after ``from``, every query word marked.
+ * Without a match there (the query is only in the title), the text from ``from`` on.
  */
-function excerptFor(page, terms) {
-  const content = withoutSegmentMarks(page.content);
-  const folded = fold(content);
-  // The page text opens with its header (number · date · author · title, tags); a match in the
-  // body after it says more, and the snippet never reaches back into the date and author.
-  const title = page.meta.title ? folded.indexOf(fold(page.meta.title)) : -1;
-  let bodyStart = title < 0 ? 0 : title + page.meta.title.length;
-  while (bodyStart < content.length && /[\s.。・]/.test(content[bodyStart])) bodyStart++;
-  let first = folded.indexOf(terms[0], bodyStart);
-  if (first < 0) {
-    first = folded.indexOf(terms[0]);
-    bodyStart = 0;
-  }
-  if (folded.length !== content.length || first < 0) return excerptNodes(page.excerpt);
-  const start = Math.max(bodyStart, first - EXCERPT_BEFORE);
-  const end = Math.min(content.length, first + terms[0].length + EXCERPT_AFTER);
+function snippet(text, terms, from = 0) {
+  const { folded, starts, ends } = foldWithMap(text);
+  const after = starts.findIndex((start) => start >= from);
+  // The earliest place any query word appears, so a snippet shows several words when it can.
+  const places = after < 0 ? [] : terms.map((term) => folded.indexOf(term, after)).filter((at) => at >= 0);
+  const first = places.length ? Math.min(...places) : -1;
+  const origin = first < 0 ? from : starts[first];
+  const start = first < 0 ? from : Math.max(from, origin - EXCERPT_BEFORE);
+  const end = Math.min(text.length, origin + EXCERPT_AFTER + (first < 0 ? 0 : Math.max(...terms.map((term) => term.length))));
   const marked = new Array(end - start).fill(false);
   for (const term of terms) {
-    for (let at = folded.indexOf(term, start); at >= 0 && at < end; at = folded.indexOf(term, at + 1)) {
-      for (let i = at; i < Math.min(at + term.length, end); i++) marked[i - start] = true;
+    for (let at = folded.indexOf(term); at >= 0; at = folded.indexOf(term, at + 1)) {
+      for (let i = starts[at]; i < ends[at + term.length - 1] && i < end; i++) {
+        if (i >= start) marked[i - start] = true;
+      }
     }
   }
   const nodes = [];
-  if (start > 0) nodes.push(document.createTextNode("…"));
+  if (start > from) nodes.push(document.createTextNode("…"));
   let run = start;
   for (let i = start; i <= end; i++) {
     if (i === end || marked[i - start] !== marked[run - start]) {
-      const text = content.slice(run, i);
-      if (marked[run - start]) {
-        const mark = document.createElement("mark");
-        mark.textContent = text;
-        nodes.push(mark);
-      } else {
-        nodes.push(document.createTextNode(text));
-      }
+      const piece = text.slice(run, i);
+      if (marked[run - start]) nodes.push(element("mark", null, piece));
+      else if (piece) nodes.push(document.createTextNode(piece));
       run = i;
     }
   }
-  if (end < content.length) nodes.push(document.createTextNode("…"));
+  if (end < text.length) nodes.push(document.createTextNode("…"));
   return nodes;
+}
+
+/** The excerpt of a result: from the paragraph holding the query, else from the page text. */
+function excerptFor(page, paragraph, terms) {
+  if (paragraph) return snippet(paragraph.text, terms);
+  const text = readable(page.content);
+  // The page text opens with the title and the number, in either order (the result shows both); a match
+  // in the body after them says more, and without a match the body's first lines are shown.
+  let bodyStart = 0;
+  for (const heading of [page.meta.title, page.meta.label, page.meta.title]) {
+    while (bodyStart < text.length && /[\s\u3000。・]/.test(text[bodyStart])) bodyStart++;
+    if (heading && text.startsWith(heading, bodyStart)) bodyStart += heading.length;
+  }
+  while (bodyStart < text.length && /[\s\u3000。・]/.test(text[bodyStart])) bodyStart++;
+  return snippet(text, terms, bodyStart);
 }
 
 function element(tag, className, text) {
@@ -174,23 +217,32 @@ function element(tag, className, text) {
   return node;
 }
 
+/** Where a result leads: the paragraph holding the query, its words to be marked on arrival. */
+function resultHref(page, paragraph, terms) {
+  const url = new URL(page.url, location.href);
+  if (terms.length) url.searchParams.set("highlight", terms.join(" "));
+  if (paragraph) url.hash = paragraph.id;
+  return url.pathname + url.search + url.hash;
+}
+
 let resultCount = 0;
-function renderItem(data, terms) {
+function renderItem(page, terms) {
   const index = resultCount++;
+  const paragraph = paragraphFor(page, terms);
   const item = element("li", "md-search-result__item");
   item.id = `essay-search-result-${index}`;
   item.setAttribute("role", "option");
   item.setAttribute("aria-selected", "false");
   const link = element("a", "md-search-result__link");
-  link.href = data.url;
+  link.href = resultHref(page, paragraph, terms);
   link.tabIndex = -1;
   const article = element("article", "md-search-result__article md-typeset");
   article.append(element("div", "md-search-result__icon md-icon"));
-  article.append(element("h1", "essay-search__title", data.meta.title || data.url));
-  const label = [data.meta.label, data.meta.date].filter(Boolean).join(" · ");
+  article.append(element("h1", "essay-search__title", page.meta.title || page.url));
+  const label = [page.meta.label, page.meta.date].filter(Boolean).join(" · ");
   if (label) article.append(element("p", "essay-search__label", label));
   const excerpt = element("p", "essay-search__excerpt");
-  excerpt.append(...excerptFor(data, terms));
+  excerpt.append(...excerptFor(page, paragraph, terms));
   article.append(excerpt);
   link.append(article);
   item.append(link);
@@ -217,51 +269,142 @@ function select(index) {
   all[active].scrollIntoView({ block: "nearest" });
 }
 
-/** Candidates checked per call at most, so a query with no answer never fetches every page. */
-const MAX_CHECKS = PAGE_SIZE * 2;
-
-// Show the next page of results: fetch candidates' excerpts in order, keep those that really
-// hold the query, until a page is full or the check budget is spent.
-async function showMore(current) {
-  let added = 0;
+/** Check candidates in order until ``enough`` are known to hold the query (or ``budget`` are spent). */
+async function check(current, enough, budget) {
   let checked = 0;
-  while (added < PAGE_SIZE && checked < MAX_CHECKS && current.cursor < current.candidates.length) {
-    const batch = current.candidates.slice(current.cursor, current.cursor + PAGE_SIZE - added);
+  while (current.found.length < enough && checked < budget && current.cursor < current.candidates.length) {
+    const batch = current.candidates.slice(current.cursor, current.cursor + Math.min(enough - current.found.length, budget - checked));
     current.cursor += batch.length;
     checked += batch.length;
+    if (!current.terms.length) {
+      // A filter alone: every candidate is a hit; its text is fetched when it is shown.
+      current.found.push(...batch.map((result) => ({ result, page: null })));
+      continue;
+    }
     const pages = await Promise.all(batch.map((result) => result.data()));
     if (current !== search) return;
-    const kept = pages.filter((page) => holdsEveryTerm(page.content, current.terms));
-    list.querySelector(".essay-search__more")?.remove();
-    list.append(...kept.map((page) => renderItem(page, current.terms)));
-    added += kept.length;
-    current.shown += kept.length;
+    pages.forEach((page, i) => {
+      if (holdsEveryTerm(page.content, current.terms)) current.found.push({ result: batch[i], page });
+    });
   }
+}
+
+// Show the next page of results: check candidates in order, keep those that really hold the
+// query, and say exactly how many there are once every candidate is checked.
+async function showMore(current) {
+  const checkAll = current.candidates.length <= CHECK_ALL_UP_TO;
+  const wanted = current.shown + PAGE_SIZE;
+  await check(current, checkAll ? Infinity : wanted, checkAll ? Infinity : MAX_CHECKS);
+  if (current !== search) return;
+  const next = current.found.slice(current.shown, wanted);
+  const pages = await Promise.all(next.map((hit) => hit.page || hit.result.data()));
+  if (current !== search) return;
   list.querySelector(".essay-search__more")?.remove();
-  const remaining = current.candidates.length - current.cursor;
-  if (remaining) {
+  list.append(...pages.map((page) => renderItem(page, current.terms)));
+  current.shown += pages.length;
+  const unchecked = current.candidates.length - current.cursor;
+  const left = current.found.length - current.shown + unchecked;
+  if (left) {
     const more = element("li", "essay-search__more");
-    const label = current.shown ? MESSAGES.more(remaining) : MESSAGES.searchOn(remaining);
+    const label = current.shown ? MESSAGES.more(left) : MESSAGES.searchOn(left);
     const button = element("button", "essay-search__more-button", label);
     button.type = "button";
-    button.addEventListener("click", () => showMore(current));
+    button.addEventListener("click", () => {
+      box.dataset.state = "searching";
+      showMore(current);
+    });
     more.append(button);
     list.append(more);
   }
-  // Phrase hits hold the query for sure; unchecked plain hits might not.
-  const atLeast = Math.max(current.shown, current.phraseCount);
-  const known = !remaining || atLeast >= current.shown + remaining;
-  if (!current.shown) meta.textContent = MESSAGES.none(current.query);
-  else meta.textContent = known ? MESSAGES.found(atLeast) : MESSAGES.atLeast(atLeast);
+  if (!unchecked) meta.textContent = current.shown ? MESSAGES.found(current.found.length) : MESSAGES.none(current.query);
+  else if (current.shown) meta.textContent = MESSAGES.partial(current.shown, current.shown + left);
+  else meta.textContent = MESSAGES.notYet(left);
   input.setAttribute("aria-expanded", String(current.shown > 0));
   box.dataset.state = current.shown ? "results" : "none";
 }
 
+// --- Filters: a tag and a year, offered once the reader opens 絞り込み ------------------------
+
+const chosen = Object.fromEntries(FILTERS.map((name) => [name, ""]));
+let filterPanel = null;
+
+function activeFilters() {
+  return Object.fromEntries(Object.entries(chosen).filter(([, value]) => value));
+}
+
+/** The 絞り込み panel, above the results; its choices are loaded from Pagefind when it opens. */
+function buildFilterPanel() {
+  const panel = element("details", "essay-search__filters");
+  const summary = element("summary", "essay-search__filters-summary", MESSAGES.filters);
+  panel.append(summary);
+  const fields = element("div", "essay-search__filters-fields");
+  for (const name of FILTERS) {
+    const label = element("label", "essay-search__filter");
+    label.append(element("span", null, MESSAGES.labels[name]));
+    const choice = element("select");
+    choice.name = name;
+    const any = element("option", null, MESSAGES.all);
+    any.value = "";
+    choice.append(any);
+    if (chosen[name]) choice.append(filterOption(name, chosen[name]));
+    choice.value = chosen[name];
+    choice.addEventListener("change", () => {
+      chosen[name] = choice.value;
+      run();
+    });
+    label.append(choice);
+    fields.append(label);
+  }
+  panel.append(fields);
+  panel.addEventListener("toggle", () => { if (panel.open) loadFilterChoices(panel); });
+  meta.after(panel);
+  if (Object.keys(activeFilters()).length) panel.open = true;
+  return panel;
+}
+
+function filterOption(name, value, count) {
+  const text = name === "year" ? `${value}年` : value;
+  const option = element("option", null, count === undefined ? text : `${text}（${count}）`);
+  option.value = value;
+  return option;
+}
+
+let choicesLoaded = false;
+async function loadFilterChoices(panel) {
+  if (choicesLoaded) return;
+  choicesLoaded = true;
+  const engine = await loadPagefind();
+  const available = await engine.filters();
+  for (const choice of panel.querySelectorAll("select")) {
+    const counts = available[choice.name] || {};
+    const values = Object.keys(counts).sort(choice.name === "year" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b, "ja"));
+    choice.replaceChildren(choice.firstElementChild, ...values.map((value) => filterOption(choice.name, value, counts[value])));
+    choice.value = chosen[choice.name];
+  }
+}
+
+// --- The address: a search can be linked to and bookmarked -----------------------------------
+
+/** Keep ?q= (and ?tag=, ?year=) in the address as the reader searches, without new history entries. */
+function syncAddress(raw) {
+  const url = new URL(location.href);
+  const wanted = { q: raw, ...chosen };
+  for (const [name, value] of Object.entries(wanted)) {
+    if (value) url.searchParams.set(name, value);
+    else url.searchParams.delete(name);
+  }
+  if (url.href !== location.href) history.replaceState(history.state, "", url);
+}
+
 async function run() {
-  const query = normaliseQuery(input.value);
-  const current = { query, terms: fold(query).replace(/"/g, "").split(" ").filter(Boolean), candidates: [], cursor: 0, shown: 0, phraseCount: 0 };
+  const raw = input.value.trim();
+  const query = normaliseQuery(raw);
+  const filters = activeFilters();
+  const terms = fold(query).replace(/"/g, "").split(" ").filter(Boolean);
+  const current = { raw, query, terms, candidates: [], cursor: 0, found: [], shown: 0 };
   search = current;
-  if (!query) {
+  syncAddress(raw);
+  if (!query && !Object.keys(filters).length) {
     list.replaceChildren();
     meta.textContent = MESSAGES.prompt;
     input.setAttribute("aria-expanded", "false");
@@ -271,7 +414,7 @@ async function run() {
   box.dataset.state = "searching";
   meta.textContent = MESSAGES.loading;
   try {
-    Object.assign(current, await find(query));
+    current.candidates = await find(query, filters);
   } catch (error) {
     if (current === search) {
       meta.textContent = MESSAGES.failed;
@@ -288,9 +431,17 @@ async function run() {
   await showMore(current);
 }
 
+/** A closed box is no longer a search to share: the address goes back to the page alone. */
+function forgetAddress() {
+  const url = new URL(location.href);
+  for (const name of ["q", ...FILTERS]) url.searchParams.delete(name);
+  if (url.href !== location.href) history.replaceState(history.state, "", url);
+}
+
 function close() {
   toggle.checked = false;
   input.blur();
+  forgetAddress();
 }
 
 // An IME sends input events while the reader composes; only the committed text is searched.
@@ -302,10 +453,17 @@ input.addEventListener("input", (event) => {
   run();
 });
 form.addEventListener("reset", () => setTimeout(run));
+// Enter (the phone keyboard's 検索 key) keeps the list: it opens a result only when the reader
+// has moved to one with the arrow keys. On a phone it folds the keyboard away, so the list shows.
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  const target = items()[Math.max(active, 0)];
-  if (target) target.querySelector("a").click();
+  const target = active >= 0 ? items()[active] : null;
+  if (target) {
+    target.querySelector("a").click();
+    return;
+  }
+  if (!search || search.raw !== input.value.trim()) run();
+  if (matchMedia(PHONE).matches) input.blur();
 });
 
 document.addEventListener("keydown", (event) => {
@@ -313,7 +471,7 @@ document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") {
     event.preventDefault();
     close();
-  } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+  } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && !(event.target instanceof HTMLSelectElement)) {
     event.preventDefault();
     if (document.activeElement !== input) input.focus();
     select(active + (event.key === "ArrowDown" ? 1 : -1) + (active < 0 && event.key === "ArrowUp" ? 1 : 0));
@@ -321,9 +479,20 @@ document.addEventListener("keydown", (event) => {
 });
 
 toggle.addEventListener("change", () => {
-  if (!toggle.checked) input.blur();
+  if (toggle.checked) {
+    syncAddress(input.value.trim());
+    return;
+  }
+  input.blur();
+  forgetAddress();
 });
+
+// Arriving with ?tag= or ?year= (the opener has put ?q= in the box already).
+const params = new URLSearchParams(location.search);
+for (const name of FILTERS) chosen[name] = params.get(name) || "";
+filterPanel = buildFilterPanel();
+if (filterPanel.open) loadFilterChoices(filterPanel);
 
 box.dataset.ready = "1";
 loadPagefind().catch(() => { meta.textContent = MESSAGES.failed; });
-if (input.value) run();
+if (input.value || Object.keys(activeFilters()).length) run();
