@@ -3,7 +3,8 @@
 Usage:
     essay [--root PATH] COMMAND ...
     essay check [PATH ...]     check essays (all of essays/ by default)
-    essay import SOURCE ...    turn text extracted from PDF/Word files into essays/NNNN.md
+    essay import SOURCE ...    turn PDF newsletters (photos too) or text extracted from PDF/Word
+                               files into essays/NNNN.md
                                [-o PATH | -o -] [--force] [--dry-run] [--tags T1,T2]
     essay new "題名"            create the next essay with placeholders to fill in
 
