@@ -372,3 +372,11 @@ def test_a_pdftotext_extraction_is_guessed_honestly_and_its_running_heads_left_o
     assert essay.paragraphs_guessed
     assert any("題字（誌名）と同じ行 1 行を柱とみなし" in note for note in essay.notes)
     assert not any("エッセイ通信" in paragraph for paragraph in essay.paragraphs)
+
+
+def test_vertical_writing_extracted_as_text_points_at_the_pdf_import() -> None:
+    column_by_column = "北\n朝\n鮮\n" + "\n".join("あい" if n % 2 else "う" for n in range(40))
+    with pytest.raises(SourceError) as caught:
+        text_import.convert(column_by_column.encode(), VOCABULARY)
+    message = caught.value.problem.message
+    assert "縦書きの PDF から1字ずつ取り出したテキストのようです" in message and "give the PDF itself" in message

@@ -751,6 +751,18 @@ def side_by_side_columns(lines: Sequence[str]) -> bool:
     return bool(texts) and wide >= SIDE_BY_SIDE_SHARE * len(texts)
 
 
+VERTICAL_HINT = bilingual(
+    "縦書きの PDF から1字ずつ取り出したテキストのようです。PDF をそのまま essay import に渡してください",
+    "this looks like vertical writing extracted a character or two per line; give the PDF itself to essay import",
+)
+
+
+def looks_vertical(lines: Sequence[str]) -> bool:
+    """True when most lines hold one or two characters: vertical writing read across the columns."""
+    lengths = sorted(len("".join(line.split())) for line in lines if line.strip())
+    return len(lengths) >= 20 and lengths[len(lengths) // 2] <= 2
+
+
 NO_SIGNAL_NOTE = bilingual(
     "段落の手がかり（文末の行末の空白・空行・字下げ）がない（または少なすぎる）ため、段落は行の長さから推測しました。"
     "段落の切れ目を原本と見比べてください",
@@ -804,7 +816,12 @@ def convert(raw: bytes, vocabulary: Mapping[str, str], tags: Sequence[str] | Non
     """Convert a source's bytes; ``tags`` replaces the suggested ones. Raises :class:`SourceError`."""
     text, encoding = decode(raw)
     lines = [normalise.text(line) for line in text.split("\n")]
-    block = find_header(lines)
+    try:
+        block = find_header(lines)
+    except SourceError as error:
+        if looks_vertical(lines):
+            raise SourceError(Problem(error.problem.line, error.problem.message + " " + VERTICAL_HINT)) from None
+        raise
     header, body_start = block.header, block.body_start
     body, heads = drop_running_heads(drop_page_numbers(lines[body_start:]), block.mastheads)
     notes = list(block.notes)
