@@ -20,9 +20,14 @@ def test_benchmark_prints_one_table_with_every_column_at_20_essays() -> None:
         capture_output=True, text=True, encoding="utf-8", check=False, timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    rows = [line for line in result.stdout.splitlines() if line.startswith("|")]
+    tables = [table.splitlines() for table in result.stdout.split("\n\n") if table.startswith("|")]
+    rows, phase_rows = tables[0], tables[1]
     assert rows[0] == "| " + " | ".join(bench.COLUMNS) + " |"
     assert len(rows) == 3  # header, alignment, one size
+    # The phase table: one build split into load and check, Markdown, templates, hooks, index, rest.
+    assert phase_rows[0] == "| " + " | ".join(bench.PHASE_COLUMNS) + " |"
+    phase_cells = [cell.strip() for cell in phase_rows[2].strip("|").split("|")]
+    assert phase_cells[0] == "20" and all(re.fullmatch(r"\d+\.\d\d", cell) for cell in phase_cells[1:])
     cells = [cell.strip() for cell in rows[2].strip("|").split("|")]
     assert len(cells) == len(bench.COLUMNS)
     assert cells[0] == "20"
@@ -49,3 +54,17 @@ def test_developer_documents_stay_out_of_the_readers_site(built_site: Path, page
     assert (REPO / "docs" / f"{page}.md").is_file()
     assert not (built_site / page).exists()
     assert page not in (built_site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_hugo_yardstick_builds_both_sites_and_prints_the_paired_ratio(tmp_path: Path) -> None:
+    import hugo_yardstick
+
+    comparison = hugo_yardstick.compare(10, tmp_path, runs=2)
+    hugo_site = tmp_path / "hugo-10" / "public"
+    assert len(list(hugo_site.glob("essays/*/index.html"))) == 10
+    assert (hugo_site / "pagefind" / "pagefind-entry.json").is_file()
+    assert len(list((tmp_path / "archive-10" / "site").glob("essays/*/index.html"))) == 10
+    assert len(comparison.ratios) == 2 and all(ratio > 0 for ratio in comparison.ratios)
+    row = hugo_yardstick.table([comparison]).splitlines()[2]
+    assert re.match(r"\| 10 \| [\d.]+ \| [\d.]+ \| [\d.]+ \([\d.]+–[\d.]+\) \|", row), row
