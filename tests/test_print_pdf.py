@@ -183,14 +183,17 @@ def test_vertical_layout_prints_in_vertical_rl_with_short_numbers_upright(browse
     assert "".join(ADDRESS_586.split()) in flat[-1]
 
 
-def test_print_buttons_print_across_or_vertically(browser: Any, site_server: str) -> None:
+def test_print_buttons_print_across_vertically_or_for_notes(browser: Any, site_server: str) -> None:
     page = browser.new_page()
     page.goto(site_server + "essays/586/")
-    # window.print() would open the print dialog; record the layout it would have printed instead.
+    # window.print() would open the print dialog; record the layout it would have printed instead,
+    # and what the text looked like (vertical printing swaps “ ” for 〝 〟).
     page.evaluate("""() => {
         window.printedLayouts = [];
         window.print = () => {
-            window.printedLayouts.push(document.documentElement.classList.contains('print-vertical'));
+            const classes = document.documentElement.classList;
+            window.printedLayouts.push([classes.contains('print-vertical'), classes.contains('print-notes'),
+                                        document.querySelector('#p4').textContent.includes('〝党と首領')]);
             window.dispatchEvent(new Event('afterprint'));
         };
     }""")
@@ -198,10 +201,14 @@ def test_print_buttons_print_across_or_vertically(browser: Any, site_server: str
     assert buttons.all_inner_texts() == ["印刷", "縦書きで印刷", "書き込み用"]
     page.get_by_role("button", name="縦書きで印刷").click()
     site_harness.wait_for(page, "window.printedLayouts.length === 1")
-    page.get_by_role("button", name="印刷", exact=True).click()
+    page.get_by_role("button", name="書き込み用").click()
     site_harness.wait_for(page, "window.printedLayouts.length === 2")
-    assert page.evaluate("window.printedLayouts") == [True, False]
-    assert page.evaluate("document.documentElement.classList.contains('print-vertical')") is False
+    page.get_by_role("button", name="印刷", exact=True).click()
+    site_harness.wait_for(page, "window.printedLayouts.length === 3")
+    assert page.evaluate("window.printedLayouts") == [[True, False, True], [False, True, False], [False, False, False]]
+    # After printing, the page reads as it was written.
+    assert page.evaluate("document.documentElement.className.includes('print-')") is False
+    assert "“党と首領のために死ぬことは栄光だと考えろ”" in page.locator("#p4").text_content()
     page.emulate_media(media="print")
     assert not page.locator(".print-actions").is_visible()
     page.close()
