@@ -224,6 +224,46 @@ def test_title_breaks_between_phrases_on_a_phone(browser: Any, site_server: str)
     page.close()
 
 
+_TILDES_STARTING_A_LINE = r"""() => {
+  const found = [];
+  const range = document.createRange();
+  for (const paragraph of document.querySelectorAll('.essay-body p')) {
+    const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+    let previousTop = null;
+    while (walker.nextNode()) {
+      const text = walker.currentNode;
+      for (let i = 0; i < text.length; i++) {
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        const box = range.getBoundingClientRect();
+        if (!box.width) continue;
+        if ('～〜'.includes(text.data[i]) && previousTop !== null && box.top - previousTop > box.height / 2) {
+          found.push(paragraph.textContent.slice(0, 12));
+        }
+        previousTop = box.top;
+      }
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("size", ["small", "medium", "large"])
+def test_a_range_tilde_never_starts_a_line(browser: Any, site_server: str, size: str) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.add_init_script(f"localStorage.setItem('essay-reading-size', '{size}')")
+    page.goto(site_server + "essays/586/")
+    assert page.locator(".essay-body .keep-together").count() >= 2
+    # Every phone width: without the fix 「～３０００人」 starts a line at some of them (315, 372 px).
+    starting = {}
+    for width in range(300, 441, 2):
+        page.set_viewport_size({"width": width, "height": 740})
+        if found := page.evaluate(_TILDES_STARTING_A_LINE):
+            starting[width] = found
+    assert starting == {}
+    page.close()
+
+
 # ---- Buttons readable on hover and focus -------------------------------------------------------
 
 _CONTRAST = """(element) => {

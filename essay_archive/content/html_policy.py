@@ -60,6 +60,8 @@ ALLOWED_TAGS: frozenset[str] = frozenset({
     "ruby", "rt", "rp", "small", "mark",
     # photos and figures (essay_archive/site/figures.py): an image with its caption
     "figure", "figcaption",
+    # a range's number and tilde kept on one line (content/range_tilde.py)
+    "span",
 })
 
 #: Attributes allowed per element. ``id`` and ``class`` values are limited further below.
@@ -79,6 +81,7 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "td": frozenset({"align"}),
     "div": frozenset({"class"}),
     "code": frozenset({"class"}),
+    "span": frozenset({"class"}),
 }
 
 #: Class names the build writes; a ``*`` at the end of a name allows any suffix.
@@ -87,6 +90,7 @@ ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "div": frozenset({"footnote", "toc"}),
     # fenced code blocks name their language
     "code": frozenset({"language-*"}),
+    "span": frozenset({"keep-together"}),
 }
 
 #: Patterns an ``id`` must match (whole value), per element.

@@ -25,7 +25,8 @@ def default_extensions() -> list[Any]:
     return [
         "attr_list", "footnotes", "md_in_html", {"tables": {"use_align_attribute": True}},
         {"toc": {"slugify": slugify(case="lower")}},
-        "pymdownx.caret", "essay_archive.content.cjk_breaks", "essay_archive.content.paragraph_numbers",
+        "pymdownx.caret", "essay_archive.content.cjk_breaks", "essay_archive.content.range_tilde",
+        "essay_archive.content.paragraph_numbers",
         "pymdownx.tilde",
     ]
 
