@@ -15,7 +15,8 @@ def render(text: str) -> str:
 
 
 @pytest.mark.parametrize(("source", "html"), [
-    ("すでに１５００～３０００人の死傷者", '<p>すでに<span class="keep-together">１５００～</span>３０００人の死傷者</p>'),
+    ("すでに１５００～３０００人の死傷者",
+     '<p>すでに<span class="keep-together">１５００～</span>３０００人の死傷者</p>'),
     ("1,500〜3,000人", '<p><span class="keep-together">1,500〜</span>3,000人</p>'),
     ("東京〜大阪", '<p>東<span class="keep-together">京〜</span>大阪</p>'),
     # Across a wrapped source line: cjk_breaks joins the line first.
