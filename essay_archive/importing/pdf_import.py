@@ -698,7 +698,7 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
         notes.append(text_import.doubtful_breaks_note(doubtful))
     if not texts:
         raise _refuse("日付の行の後に本文がありません", "there is no body after the date line")
-    essay = text_import.essay_from(block.header, texts, vocabulary, tags, encoding="pdf", notes=notes,
+    essay = text_import.essay_from(block.header, texts, vocabulary, tags, notes=notes,
                                    markup_paragraphs=frozenset(markup))
     left_out = tuple((line.page, line.role, line.text) for lines in pages for line in lines if line.role != "body")
     return PdfEssay(essay=essay, photos=tuple(photos), left_out=left_out)

@@ -164,8 +164,6 @@ class ImportedEssay:
     header: Header
     paragraphs: tuple[str, ...]
     tags: tuple[str, ...]
-    #: the encoding the source was read in: ``utf-8``, ``utf-8-sig`` or ``cp932``.
-    encoding: str
     #: what the contributor should check beside the Markdown warnings: guessed paragraphs,
     #: doubtful breaks, lines left out of the header.
     notes: tuple[str, ...] = ()
@@ -814,7 +812,7 @@ def unknown_tags(tags: Iterable[str], vocabulary: Mapping[str, str]) -> list[Pro
 
 def convert(raw: bytes, vocabulary: Mapping[str, str], tags: Sequence[str] | None = None) -> ImportedEssay:
     """Convert a source's bytes; ``tags`` replaces the suggested ones. Raises :class:`SourceError`."""
-    text, encoding = decode(raw)
+    text, _ = decode(raw)
     lines = [normalise.text(line) for line in text.split("\n")]
     try:
         block = find_header(lines)
@@ -840,7 +838,7 @@ def convert(raw: bytes, vocabulary: Mapping[str, str], tags: Sequence[str] | Non
         found = paragraphs(body)
     if not found:
         raise _header_error(body_start, "日付の行の後に本文がありません", "there is no body after the date line")
-    return essay_from(header, found, vocabulary, tags, encoding=encoding, notes=notes, paragraphs_guessed=guessed)
+    return essay_from(header, found, vocabulary, tags, notes=notes, paragraphs_guessed=guessed)
 
 
 def essay_from(
