@@ -19,8 +19,10 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     if essay is None:
         return None
     page.meta["template"] = "essay.html"
-    # The header block prints the title; Material would add a second h1 otherwise.
-    page.meta.setdefault("description", essay.summary or "")
+    # The head and the header print these: from the checked essay, not from MkDocs' own reading
+    # of the front matter, which a value such as `summary: 2024-02-30` leaves empty (the page
+    # then titled "9092").
+    page.meta.update(title=essay.title, author=essay.author, description=essay.summary or "")
     # Essays, and only essays, get numbered paragraphs (see paragraph_numbers.py).
     return f"{paragraph_numbers.OPT_IN}\n{markdown}"
 
