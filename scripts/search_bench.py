@@ -41,9 +41,10 @@ from essay_archive.site import search_index  # noqa: E402
 
 #: Words a reader of essay 586 remembers; every synthetic essay is made of its paragraphs.
 DEFAULT_QUERIES = ("短波ラジオ", "クルスク州", "外貨", "弾よけ", "ウクライナ戦争")
-#: Requests that belong to search: the UI files and everything Pagefind fetches (``/pagefind``
+#: Requests that belong to search: the UI files (search.js and the modules it loads on demand,
+#: search-filters.js and search-highlight.js) and everything Pagefind fetches (``/pagefind``
 #: also matches the shards ``/pagefind-1/``… of archives past 1,000 essays).
-SEARCH_PATHS = ("/pagefind", "/assets/javascripts/search.js", "/assets/stylesheets/search.css",
+SEARCH_PATHS = ("/pagefind", "/assets/javascripts/search", "/assets/stylesheets/search.css",
                 "/search/search_index.json", "/assets/javascripts/lunr/", "/assets/javascripts/workers/")
 _SETTLED = "['results', 'none'].includes(document.querySelector('[data-essay-search]').dataset.state)"
 _TIME_QUERY = """(query) => new Promise((resolve, reject) => {

@@ -223,18 +223,23 @@ def choose(page, name: str, value: str) -> None:  # type: ignore[no-untyped-def]
     if not page.evaluate("document.querySelector('.essay-search__filters').open"):
         summary.click()
     select = f".essay-search__filters select[name={name}]"
-    site_harness.wait_for(page, f"document.querySelector('{select}').options.length > 1")
+    site_harness.wait_for(page, f"document.querySelector('{select}')?.options.length > 1")
     page.select_option(select, value)
     site_harness.wait_for(page, SETTLED)
 
 
 def test_tag_and_year_filters_narrow_the_results(browser, served: str) -> None:  # type: ignore[no-untyped-def]
     page = new_page(browser, served + "essays/584/")
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.keyboard.press("/")
     page.keyboard.insert_text("クルスク")
     site_harness.wait_for(page, SETTLED)
     assert sorted(results(page)) == ["/archive/essays/586/", "/archive/essays/591/"]
+    # The filters' code and choices load only when the reader opens 絞り込み.
+    assert not [url for url in requested if "search-filters.js" in url or "/filter/" in url]
     choose(page, "tag", "ウクライナ戦争")
+    assert [url for url in requested if "search-filters.js" in url]
     assert results(page) == ["/archive/essays/586/"]
     assert parse_qs(urlparse(page.url).query) == {"q": ["クルスク"], "tag": ["ウクライナ戦争"]}
     labels = page.eval_on_selector_all(".essay-search__filters select[name=year] option",
@@ -255,6 +260,7 @@ def test_filters_from_the_address(browser, served: str) -> None:  # type: ignore
     page = new_page(browser, served + "essays/584/?q=" + quote("クルスク") + "&tag=" + quote("ウクライナ戦争"))
     site_harness.wait_for(page, SETTLED)
     assert results(page) == ["/archive/essays/586/"]
+    site_harness.wait_for(page, "document.querySelector('.essay-search__filters select[name=tag]')?.options.length > 1")
     assert page.input_value(".essay-search__filters select[name=tag]") == "ウクライナ戦争"
     # A tag alone lists its essays.
     page.fill(".md-search__input", "")

@@ -33,8 +33,6 @@ const MESSAGES = {
   more: (count) => `さらに表示（あと${count}件）`,
   searchOn: (count) => `さらに探す（候補あと${count}件）`,
   filters: "絞り込み",
-  all: "すべて",
-  labels: { tag: "タグ", year: "年" },
   failed: "検索を読み込めませんでした。ページを再読み込みしてください",
 };
 
@@ -326,61 +324,28 @@ async function showMore(current) {
 // --- Filters: a tag and a year, offered once the reader opens 絞り込み ------------------------
 
 const chosen = Object.fromEntries(FILTERS.map((name) => [name, ""]));
-let filterPanel = null;
 
 function activeFilters() {
   return Object.fromEntries(Object.entries(chosen).filter(([, value]) => value));
 }
 
-/** The 絞り込み panel, above the results; its choices are loaded from Pagefind when it opens. */
+/**
+ * The 絞り込み panel, above the results. Its fields (search-filters.js) and their choices (from
+ * Pagefind) are loaded when it is first opened, so a search without filters costs nothing more.
+ */
 function buildFilterPanel() {
   const panel = element("details", "essay-search__filters");
-  const summary = element("summary", "essay-search__filters-summary", MESSAGES.filters);
-  panel.append(summary);
-  const fields = element("div", "essay-search__filters-fields");
-  for (const name of FILTERS) {
-    const label = element("label", "essay-search__filter");
-    label.append(element("span", null, MESSAGES.labels[name]));
-    const choice = element("select");
-    choice.name = name;
-    const any = element("option", null, MESSAGES.all);
-    any.value = "";
-    choice.append(any);
-    if (chosen[name]) choice.append(filterOption(name, chosen[name]));
-    choice.value = chosen[name];
-    choice.addEventListener("change", () => {
-      chosen[name] = choice.value;
-      run();
-    });
-    label.append(choice);
-    fields.append(label);
-  }
-  panel.append(fields);
-  panel.addEventListener("toggle", () => { if (panel.open) loadFilterChoices(panel); });
+  panel.append(element("summary", "essay-search__filters-summary", MESSAGES.filters));
+  let fields = null;
+  panel.addEventListener("toggle", () => {
+    if (!panel.open) return;
+    fields ??= Promise.all([import(new URL("search-filters.js", import.meta.url)), loadPagefind()])
+      .then(([module, engine]) => module.addFilterFields(panel, { engine, chosen, onChange: run }));
+  });
   meta.after(panel);
+  // Arriving with ?tag= or ?year=: the reader sees what narrows the list.
   if (Object.keys(activeFilters()).length) panel.open = true;
   return panel;
-}
-
-function filterOption(name, value, count) {
-  const text = name === "year" ? `${value}年` : value;
-  const option = element("option", null, count === undefined ? text : `${text}（${count}）`);
-  option.value = value;
-  return option;
-}
-
-let choicesLoaded = false;
-async function loadFilterChoices(panel) {
-  if (choicesLoaded) return;
-  choicesLoaded = true;
-  const engine = await loadPagefind();
-  const available = await engine.filters();
-  for (const choice of panel.querySelectorAll("select")) {
-    const counts = available[choice.name] || {};
-    const values = Object.keys(counts).sort(choice.name === "year" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b, "ja"));
-    choice.replaceChildren(choice.firstElementChild, ...values.map((value) => filterOption(choice.name, value, counts[value])));
-    choice.value = chosen[choice.name];
-  }
 }
 
 // --- The address: a search can be linked to and bookmarked -----------------------------------
@@ -490,8 +455,7 @@ toggle.addEventListener("change", () => {
 // Arriving with ?tag= or ?year= (the opener has put ?q= in the box already).
 const params = new URLSearchParams(location.search);
 for (const name of FILTERS) chosen[name] = params.get(name) || "";
-filterPanel = buildFilterPanel();
-if (filterPanel.open) loadFilterChoices(filterPanel);
+buildFilterPanel();
 
 box.dataset.ready = "1";
 loadPagefind().catch(() => { meta.textContent = MESSAGES.failed; });
