@@ -17,6 +17,7 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AUDITED_PAGES = {
     "home": "",
     "archive": "essays/",
+    "year": "essays/year/2024/",
     "essay": "essays/586/",
     "about": "about/",
     "tags": "tags/",

@@ -213,6 +213,31 @@ _LINES_OF = """(selector) => {
 }"""
 
 
+_SMALL_TEXT = """() => {
+  const small = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const parent = node.parentElement;
+    if (!node.data.trim() || !parent || !parent.checkVisibility() || parent.closest('script, style')) continue;
+    // Paragraph numbers are a reference mark in the margin, not text to read.
+    if (parent.closest('.paragraph-number')) continue;
+    // The closed search box is not on screen (its own styles are the search's).
+    if (parent.closest('.md-search')) continue;
+    const size = parseFloat(getComputedStyle(parent).fontSize);
+    if (size < 14) small.add(`${node.data.trim().slice(0, 10)} (${size}px)`);
+  }
+  return [...small];
+}"""
+
+
+@pytest.mark.parametrize("address", READER_PAGES.values(), ids=READER_PAGES.keys())
+def test_no_text_below_14px_on_a_phone(browser: Any, site_server: str, address: str) -> None:
+    page = open_page(browser, site_server + address, PHONE)
+    assert page.evaluate(_SMALL_TEXT) == []
+    page.close()
+
+
 def test_title_breaks_between_phrases_on_a_phone(browser: Any, site_server: str) -> None:
     page = open_page(browser, site_server + "essays/586/", PHONE)
     # Lines of the title as laid out: 「北朝鮮軍ウクライナ派兵」 fits one line or breaks between phrases.
