@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from essay_archive.content import essay_file, html_policy, image_rules, markup_safety, schema, tag_vocabulary
+from essay_archive.content import (
+    essay_file,
+    html_policy,
+    image_rules,
+    markup_safety,
+    schema,
+    source_limits,
+    tag_vocabulary,
+)
 from essay_archive.content.essay import Essay
 from essay_archive.content.messages import Problem, bilingual
 from essay_archive.content.rendering import BodyRenderer
@@ -69,15 +78,24 @@ class Archive:
 
 
 def _relative(path: Path, root: Path) -> str:
+    # The folder is resolved, not the file: a link must be named where it is, not where it points.
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
 
 def essay_paths(essays_dir: Path) -> list[Path]:
-    """The essay files of a folder: every ``*.md`` (misnamed ones too, so they get reported)."""
-    return sorted(essays_dir.glob("*.md"))
+    """The essay files of a folder: every name ending ``.md`` in any case (``0998.MD`` too).
+
+    Misnamed files, links and folders are listed as well, so that they are reported rather
+    than silently left out or read.
+    """
+    try:
+        names = [entry.name for entry in os.scandir(essays_dir)]
+    except OSError:
+        return []
+    return sorted(essays_dir / name for name in names if name.lower().endswith(".md"))
 
 
 #: The number a file's front matter declares, and the line of its ``number:`` key.
@@ -97,6 +115,12 @@ def _read_essay(
     problems: list[Problem] = []
     match = schema.FILE_NAME.match(path.name)
     file_number = int(match["number"]) if match else None
+    if not path.name.endswith(".md"):
+        # Case-insensitive file systems (macOS, Windows) would let 0998.MD shadow 0998.md.
+        return None, [Problem(0, bilingual(
+            f"ファイル名「{path.name}」の拡張子は小文字の「.md」にしてください",
+            f"the file name '{path.name}' must end in '.md' in lower case",
+        ))], None, set()
     if match is None:
         problems.append(Problem(0, bilingual(
             f"ファイル名「{path.name}」は番号4桁の「0586.md」の形にしてください",
@@ -107,17 +131,18 @@ def _read_essay(
             f"ファイル名「{path.name}」は「{schema.file_name(file_number)}」にしてください（番号は4桁で、足りない桁は0で埋めます）",
             f"rename '{path.name}' to '{schema.file_name(file_number)}' (the number with four digits, zero-padded)",
         )))
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None, problems + [Problem(0, bilingual(
-            f"ファイル「{path}」を読めません。名前と場所を確かめてください",
-            f"cannot read the file '{path}'; check its name and folder",
-        ))], None, set()
+    raw, problem = essay_file.read_bytes(path)
+    if raw is None:
+        assert problem is not None
+        return None, problems + [problem], None, set()
     text, problem = essay_file.decode(raw)
     if text is None:
         assert problem is not None
         return None, problems + [problem], None, set()
+    if controls := essay_file.control_problems(text):
+        # Nothing else is read from a file with invisible characters: they can make a line
+        # mean something else to each reader of it.
+        return None, problems + controls, None, set()
     problems += schema.find_placeholders(text)
     source = essay_file.split(text)
     problems += source.problems
@@ -139,7 +164,9 @@ def _read_essay(
                 "本文がありません。--- の後にエッセイの本文を書いてください",
                 "the body is empty; write the essay after the closing '---'",
             )))
-        body_problems = list(markup_safety.check(source.body, source.body_line))
+        body_problems = source_limits.check(source.body, source.body_line)
+        if not body_problems:
+            body_problems = list(markup_safety.check(source.body, source.body_line))
         problems += body_problems
         if renderer is not None and not body_problems:
             problems += html_policy.check(renderer.render(source.body), source.body, source.body_line)
@@ -166,11 +193,13 @@ def _read_essay(
 
 def _claimed_number(path: Path) -> _Claim | None:
     """The number a file outside the checked ones declares, if it declares one clearly."""
-    try:
-        text, _ = essay_file.decode(path.read_bytes())
-    except OSError:
+    raw, _ = essay_file.read_bytes(path)
+    if raw is None or not path.name.endswith(".md"):
         return None
-    source = essay_file.split(text) if text is not None else None
+    text, _ = essay_file.decode(raw)
+    if text is None or essay_file.control_problems(text):
+        return None
+    source = essay_file.split(text)
     if source is None or source.problems:
         return None
     number = source.data.get("number")
@@ -208,6 +237,14 @@ def read_archive(
     among all the essays of ``essays_dir``. With ``renderer``, each body's rendered HTML is
     checked against the allow-list too (``essay check``; the build checks its own output).
     """
+    if essays_dir.is_symlink():
+        # Every essay would come from wherever the link points.
+        archive = Archive(essays_dir=essays_dir)
+        archive.problems[essays_dir] = [Problem(0, bilingual(
+            "essays フォルダがシンボリックリンクです。フォルダそのものを置いてください",
+            "the essays folder is a symbolic link; it must be the folder itself",
+        ))]
+        return archive
     tags, vocabulary_problems = tag_vocabulary.load_vocabulary(essays_dir / tag_vocabulary.VOCABULARY_FILE)
     vocabulary = tags.descriptions
     archive = Archive(essays_dir=essays_dir, vocabulary=vocabulary, readings=tags.readings)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from essay_archive.content import yaml_safety
 from essay_archive.content.messages import Problem, bilingual
 
 FENCE = "---"
+#: An essay is text of a few thousand characters; 1 MB is far beyond any, and bounds all work.
+MAX_FILE_BYTES = 1024 * 1024
+#: Front matter is a handful of short lines.
+MAX_FRONT_MATTER_LINES = 100
+#: Where fences may differ from '---' without meaning something else to another reader.
+_FENCE_PADDING = " \t"
 
 
 class _FrontMatterRules:
@@ -92,6 +102,77 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
+def read_bytes(path: Path) -> tuple[bytes | None, Problem | None]:
+    """The bytes of a regular file, never following a link, never more than ``MAX_FILE_BYTES``.
+
+    A symbolic link could publish a file from outside the repository, a FIFO or device would
+    block or never end: they are refused with a message instead of being read.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None, Problem(0, bilingual(
+            f"ファイル「{path}」を読めません。名前と場所を確かめてください",
+            f"cannot read the file '{path}'; check its name and folder",
+        ))
+    if stat.S_ISLNK(info.st_mode):
+        return None, Problem(0, bilingual(
+            "シンボリックリンクは使えません。ファイルそのものを置いてください",
+            "symbolic links are not allowed; put the file itself here",
+        ))
+    if not stat.S_ISREG(info.st_mode):
+        return None, Problem(0, bilingual(
+            "普通のファイルではありません（フォルダや特殊なファイル）。エッセイは普通のテキストファイルにしてください",
+            "this is not a regular file (a folder or a special file); an essay must be a plain text file",
+        ))
+    try:
+        # O_NOFOLLOW and O_NONBLOCK: the path may have been swapped for a link or a FIFO since lstat.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None, Problem(0, bilingual(
+            f"ファイル「{path}」を読めません。名前と場所を確かめてください",
+            f"cannot read the file '{path}'; check its name and folder",
+        ))
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return None, Problem(0, bilingual(
+                "普通のファイルではありません。エッセイは普通のテキストファイルにしてください",
+                "this is not a regular file; an essay must be a plain text file",
+            ))
+        raw = stream.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        return None, Problem(0, bilingual(
+            f"ファイルが大きすぎます（{MAX_FILE_BYTES // 1024 // 1024} MB まで）。"
+            "分けるか、余分な部分を削除してください",
+            f"the file is too large (at most {MAX_FILE_BYTES // 1024 // 1024} MB); "
+            "split it or remove what is not needed",
+        ))
+    return raw, None
+
+
+#: C0 controls but tab and newline, DEL, C1 controls; bidirectional overrides and isolates, which
+#: make text read in an order other than the one it is stored in ("Trojan source").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_NAMES = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\u202e": "RIGHT-TO-LEFT OVERRIDE"}
+
+
+def control_problems(text: str, first_line: int = 1) -> list[Problem]:
+    """A problem for each line holding an invisible control character (tab and newline are fine)."""
+    problems = []
+    for match in _CONTROL.finditer(text):
+        line = first_line + text.count("\n", 0, match.start())
+        if problems and problems[-1].line == line:
+            continue
+        code = f"U+{ord(match[0]):04X}"
+        name = _CONTROL_NAMES.get(match[0])
+        shown = f"{code} {name}" if name else code
+        problems.append(Problem(line, bilingual(
+            f"見えない制御文字（{shown}）が含まれています。削除してください",
+            f"the line contains the invisible control character {shown}; remove it",
+        )))
+    return problems
+
+
 def _load(loader_class: type, yaml_text: str) -> tuple[yaml.Node | None, Any]:
     loader = loader_class(yaml_text)
     try:
@@ -101,7 +182,7 @@ def _load(loader_class: type, yaml_text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def _parse(yaml_text: str) -> tuple[yaml.Node | None, Any]:
+def parse_yaml(yaml_text: str) -> tuple[yaml.Node | None, Any]:
     """The YAML node tree (for key lines) and the data built from it, parsing the text once."""
     try:
         return _load(_FAST_LOADER, yaml_text)
@@ -117,15 +198,36 @@ def split(text: str) -> EssaySource:
     """Split ``text`` into front matter and body, recording where each key sits."""
     source = EssaySource()
     lines = text.split("\n")
-    if not lines or lines[0].rstrip() != FENCE:
+    if not lines or lines[0].rstrip(_FENCE_PADDING) != FENCE:
+        if lines and lines[0].startswith(FENCE) and lines[0].strip() == FENCE:
+            source.problems.append(_odd_fence(1))
+            return source
         source.problems.append(Problem(1, bilingual(
             "ファイルの先頭に front matter（--- で始まり --- で終わる部分）がありません",
             "the file must start with front matter between two '---' lines",
         )))
         return source
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE)
-    except StopIteration:
+    end = None
+    for index in range(1, min(len(lines), MAX_FRONT_MATTER_LINES + 2)):
+        if lines[index].rstrip(_FENCE_PADDING) == FENCE:
+            end = index
+            break
+        # YAML's document end '...' closes front matter for MkDocs and other readers, and
+        # '---' followed by an unusual space is a fence to some of them: one reading only.
+        if lines[index].rstrip(_FENCE_PADDING) == "..." or (
+            lines[index].startswith(FENCE) and lines[index].strip() == FENCE
+        ):
+            source.problems.append(_odd_fence(index + 1))
+            return source
+    if end is None:
+        if len(lines) > MAX_FRONT_MATTER_LINES + 2:
+            source.problems.append(Problem(1, bilingual(
+                f"front matter が閉じられていないか、長すぎます（{MAX_FRONT_MATTER_LINES} 行まで）。"
+                "項目の後に --- だけの行を入れてください",
+                f"the front matter is not closed or too long (at most {MAX_FRONT_MATTER_LINES} lines); "
+                "add a line holding only '---' after it",
+            )))
+            return source
         source.problems.append(Problem(1, bilingual(
             "front matter が閉じられていません。項目の後に --- だけの行を入れてください",
             "the front matter is not closed; add a line holding only '---' after it",
@@ -138,8 +240,12 @@ def split(text: str) -> EssaySource:
     source.problems += _layout_problems(lines[1:end])
     if source.problems:
         return source
+    # Aliases, tags, deep nesting and huge numbers are refused before YAML builds anything.
+    source.problems += yaml_safety.problems(yaml_text, 2, "front matter")
+    if source.problems:
+        return source
     try:
-        node, data = _parse(yaml_text)
+        node, data = parse_yaml(yaml_text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         # An unclosed quote or bracket, or a line without ':', is noticed lines later; YAML's
@@ -176,6 +282,14 @@ def split(text: str) -> EssaySource:
         return source
     source.data = {str(key): value for key, value in data.items()}
     return source
+
+
+def _odd_fence(line: int) -> Problem:
+    return Problem(line, bilingual(
+        "front matter の区切りは --- だけの行にしてください（「...」や、--- の後の見えない空白は使えません）",
+        "front matter must open and close with a line holding only '---' (not '...', nor '---' "
+        "followed by an unusual space)",
+    ))
 
 
 def _layout_problems(front_lines: list[str]) -> list[Problem]:

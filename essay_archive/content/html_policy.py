@@ -131,7 +131,7 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 _URL_IGNORED = re.compile(r"[\t\n\r]")
 _SCHEME = re.compile(r"^[\x00-\x20]*[A-Za-z][A-Za-z0-9+.\-]*:")
 _TAG_NAME = re.compile(r"</?([A-Za-z][^\t\n\f\r />]*)")
-_SCHEME_WORD = re.compile(r"([a-z][a-z0-9+.\-]*):")
+_SCHEME_WORD = re.compile(r"(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]{0,31}):")
 
 
 def id_allowed(tag: str, value: str) -> bool:

@@ -22,6 +22,12 @@ ALLOWED_KEYS: frozenset[str] = frozenset(REQUIRED_KEYS + OPTIONAL_KEYS)
 #: The order keys are written in by ``essay new`` and ``essay import``.
 KEY_ORDER: tuple[str, ...] = REQUIRED_KEYS + OPTIONAL_KEYS
 
+#: Essay numbers have at most six digits.
+MAX_NUMBER = 999_999
+#: Dates outside these years are typing mistakes (0000-01, 20240-12), and some break the build.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
 MIN_TAGS = 1
 MAX_TAGS = 6
 SUMMARY_MAX_CHARS = 200
@@ -74,11 +80,13 @@ class EssayDate:
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, dt.date):
-            return cls(value.year, value.month, value.day)
+            value = value.isoformat()
         match = _DATE.match(str(value).strip()) if isinstance(value, str) else None
         if match is None:
             raise ValueError(f"not YYYY-MM or YYYY-MM-DD: {value!r}")
         year, month = int(match["year"]), int(match["month"])
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError(f"year {year} is not {MIN_YEAR}-{MAX_YEAR}")
         day = int(match["day"]) if match["day"] else None
         if not 1 <= month <= 12:
             raise ValueError(f"month {month} is not 1-12")
@@ -149,7 +157,12 @@ def validate(
 
     number = data.get("number")
     if number is not None:
-        if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
+        if isinstance(number, int) and not isinstance(number, bool) and number > MAX_NUMBER:
+            yield Problem(line_of("number"), bilingual(
+                f"number は {MAX_NUMBER} までの整数で書いてください",
+                f"number must be at most {MAX_NUMBER}",
+            ))
+        elif isinstance(number, bool) or not isinstance(number, int) or number <= 0:
             yield Problem(line_of("number"), bilingual(
                 f"number は正の整数で書いてください（例: number: 586）。今は「{number}」です",
                 f"number must be a positive integer (e.g. number: 586), not '{number}'",
@@ -188,11 +201,17 @@ def validate(
     if date is not None:
         try:
             EssayDate.parse(date)
-        except ValueError:
-            yield Problem(line_of("date"), bilingual(
-                f"date「{date}」は実在する年月（YYYY-MM）または年月日（YYYY-MM-DD）で書いてください（例: 2024-12）",
-                f"date '{date}' must be a real YYYY-MM or YYYY-MM-DD date (e.g. 2024-12)",
-            ))
+        except ValueError as error:
+            if str(error).startswith("year "):
+                yield Problem(line_of("date"), bilingual(
+                    f"date「{date}」の年は {MIN_YEAR}〜{MAX_YEAR} 年にしてください",
+                    f"the year of date '{date}' must be between {MIN_YEAR} and {MAX_YEAR}",
+                ))
+            else:
+                yield Problem(line_of("date"), bilingual(
+                    f"date「{date}」は実在する年月（YYYY-MM）または年月日（YYYY-MM-DD）で書いてください（例: 2024-12）",
+                    f"date '{date}' must be a real YYYY-MM or YYYY-MM-DD date (e.g. 2024-12)",
+                ))
 
     tags = data.get("tags")
     if tags is not None:

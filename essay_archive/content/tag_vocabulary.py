@@ -11,6 +11,7 @@ and order kanji by their Unicode numbers.
 from __future__ import annotations
 
 import math
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from essay_archive.content import essay_file, yaml_safety
 from essay_archive.content.essay import Essay, newest_first
 from essay_archive.content.messages import Problem, Problems, bilingual
 
@@ -71,14 +73,25 @@ def load(path: Path) -> tuple[dict[str, str], list[Problem]]:
 def load_vocabulary(path: Path) -> tuple[Vocabulary, list[Problem]]:
     """Read the vocabulary, readings too, and every problem in it, in line order."""
     empty = Vocabulary({}, {})
-    try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return empty, [Problem(0, bilingual(
             "タグの一覧 essays/tags.yml がありません",
             "the tag vocabulary essays/tags.yml is missing",
         ))]
+    # The same protections as essays: no link, no special file, no huge file, no controls, and
+    # no YAML alias, tag or deep nesting reaches the composer.
+    raw, problem = essay_file.read_bytes(path)
+    if raw is None:
+        assert problem is not None
+        return empty, [problem]
+    text, problem = essay_file.decode(raw)
+    if text is None:
+        assert problem is not None
+        return empty, [problem]
+    if problems := essay_file.control_problems(text) or yaml_safety.problems(text, 1, "tags.yml"):
+        return empty, problems
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return empty, [Problem(mark.line + 1 if mark else 1, bilingual(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from essay_archive.content import front_matter
 from essay_archive.content.archive import Archive
 from essay_archive.content.essay import Essay
 
@@ -54,11 +55,11 @@ def year_page_source(year: int) -> str:
 
 def generated_pages(archive: Archive) -> list[tuple[str, str]]:
     """``(source path, Markdown)`` of every listing page: the index, then each year."""
-    pages = [(INDEX_PAGE, f"---\ntemplate: {INDEX_TEMPLATE}\ntitle: エッセイ一覧\n---\n")]
+    pages = [(INDEX_PAGE, front_matter.dump({"template": INDEX_TEMPLATE, "title": "エッセイ一覧"}))]
     for year in years(archive):
         pages.append((
             year_page_source(year.year),
-            f"---\ntemplate: {YEAR_TEMPLATE}\ntitle: {year.year}年のエッセイ\nyear: {year.year}\n---\n",
+            front_matter.dump({"template": YEAR_TEMPLATE, "title": f"{year.year}年のエッセイ", "year": year.year}),
         ))
     return pages
 

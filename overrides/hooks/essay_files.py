@@ -1,4 +1,10 @@
-"""Bring ``essays/NNNN.md`` into the build, after checking every essay once."""
+"""Bring ``essays/NNNN.md`` into the build, after checking every essay once.
+
+MkDocs never reads an essay file itself: each page's source is the body the check read, under
+front matter written again by the project. MkDocs parses front matter its own way (it accepts a
+``...`` closer, turns ``2024-02-30`` into an error and then renders the front matter as text,
+and would follow a symbolic link); with one reading, what was checked is what is published.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,9 @@ import logging
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
+from essay_archive.content import front_matter
 from essay_archive.content.archive import read_archive
 from essay_archive.site import listings
 from essay_archive.site import mkdocs_state
@@ -44,3 +52,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for source, content in listings.generated_pages(archive):
         files.append(File.generated(config, source, content=content))
     return files
+
+
+def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
+    essay = mkdocs_state.essay_of(page)
+    if essay is None:
+        return None
+    return front_matter.dump({"title": essay.title}, essay.body)

@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from essay_archive.content import front_matter
 from essay_archive.site import booklet as print_booklet
 from essay_archive.site import mkdocs_state
 
@@ -42,7 +43,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             pages = [(booklet.url, booklet.parts[0])]
         for url, part in pages:
             title = f"{tag}（{part.label}）" if booklet.is_split and part is not None else f"{tag}（まとめて印刷）"
-            file = File.generated(config, f"{url}index.md", content=f"---\ntemplate: {TEMPLATE}\ntitle: {title}\n---\n")
+            content = front_matter.dump({"template": TEMPLATE, "title": title})
+            file = File.generated(config, f"{url}index.md", content=content)
             setattr(file, _ATTRIBUTE, _BookletPage(booklet, part, url, essay_files))
             files.append(file)
     return files

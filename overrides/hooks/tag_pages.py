@@ -6,7 +6,6 @@ Essay pages also get their related essays here. The pages are generated from the
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from jinja2 import Environment
@@ -16,7 +15,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from essay_archive.site import mkdocs_state
-from essay_archive.content import tag_vocabulary
+from essay_archive.content import front_matter, tag_vocabulary
 from essay_archive.site.related import RelatedEssays
 
 #: The tag index, linked from the nav's タグ item.
@@ -27,9 +26,7 @@ _FILE_ATTRIBUTE = "tag_page"
 
 
 def _generated_page(template: str, title: str, description: str) -> str:
-    # JSON strings are valid YAML: a tag or description with ':' or quotes stays one value.
-    return (f"---\ntemplate: {template}\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
-            f"description: {json.dumps(description, ensure_ascii=False)}\n---\n")
+    return front_matter.dump({"template": template, "title": title, "description": description})
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:

@@ -1,0 +1,24 @@
+"""Front matter the project writes for MkDocs: generated pages, and essays as MkDocs reads them.
+
+Every page's front matter goes through :func:`dump`, so a title or description holding YAML
+syntax (a tag ``[試験]`` or ``!重要``, ``: ``, ``#``, quotes, a date-like ``2024-02-30``) stays one
+string. MkDocs swallows YAML errors and then renders the whole front matter as Markdown with
+no template: hand-formatted front matter lost such pages without a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+FENCE = "---"
+
+
+def dump(data: Mapping[str, Any], body: str = "") -> str:
+    """``---``, ``data`` as safe YAML (one line per key), ``---``, then ``body``."""
+    text = yaml.safe_dump(
+        dict(data), allow_unicode=True, sort_keys=False, default_flow_style=False, width=float("inf")
+    )
+    return f"{FENCE}\n{text}{FENCE}\n{body}"
