@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from essay_archive.content.essay import Essay
+
 FENCE = "---"
 
 
@@ -22,3 +24,17 @@ def dump(data: Mapping[str, Any], body: str = "") -> str:
         dict(data), allow_unicode=True, sort_keys=False, default_flow_style=False, width=float("inf")
     )
     return f"{FENCE}\n{text}{FENCE}\n{body}"
+
+
+def essay_meta(essay: Essay) -> dict[str, Any]:
+    """An essay's checked front matter as MkDocs' ``page.meta`` gets it: plain strings and lists."""
+    meta: dict[str, Any] = {
+        "number": essay.number,
+        "title": essay.title,
+        "date": essay.date.iso(),
+        "author": essay.author,
+        "tags": list(essay.tags),
+    }
+    if essay.summary:
+        meta["summary"] = essay.summary
+    return meta

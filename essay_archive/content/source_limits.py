@@ -149,6 +149,7 @@ def check(body: str, first_line: int) -> list[Problem]:
         for start, end in _paragraphs(body):
             scanned += _bracket_scan(body[start:end])
             if scanned > MAX_BRACKET_SCAN:
+                start += len(body[start:end]) - len(body[start:end].lstrip("\n"))
                 problems.append(Problem(_line_at(body, start, first_line), bilingual(
                     "閉じていない「[」や「(」が多すぎます。リンクでない括弧は全角（［ ］や（ ））にしてください",
                     "too many unclosed '[' or '(' characters; write brackets that are not links in full width "

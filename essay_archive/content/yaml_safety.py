@@ -36,7 +36,7 @@ def problems(text: str, first_line: int, what: str) -> list[Problem]:
     are left to the loader, which reports them in its own words.
     """
     try:
-        return _scan(text, first_line, what, _PARSER)
+        return list(dict.fromkeys(_scan(text, first_line, what, _PARSER)))
     except yaml.YAMLError:
         pass
     # libyaml stops at the first mistake before it emits the events leading to it (and refuses
@@ -51,7 +51,7 @@ def problems(text: str, first_line: int, what: str) -> list[Problem]:
         mark = getattr(error, "problem_mark", None)
         if "tag" in (getattr(error, "context", None) or "") and mark is not None:
             found.append(_tag_problem(first_line + mark.line, "!…", what))
-    return found
+    return list(dict.fromkeys(found))
 
 
 def _depth_problem(line: int, what: str) -> Problem:

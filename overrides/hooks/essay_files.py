@@ -58,4 +58,4 @@ def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
     essay = mkdocs_state.essay_of(page)
     if essay is None:
         return None
-    return front_matter.dump({"title": essay.title}, essay.body)
+    return front_matter.dump(front_matter.essay_meta(essay), essay.body)
