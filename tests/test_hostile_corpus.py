@@ -185,7 +185,7 @@ def test_folders_and_fifos_named_like_essays_are_refused_without_blocking(
     message = ("普通のファイルではありません（フォルダや特殊なファイル）。"
                "エッセイは普通のテキストファイルにしてください "
                "(this is not a regular file (a folder or a special file); an essay must be a plain text file)")
-    assert output[:2] == [f"essays/0996.md:0: {message}", f"essays/0997.md:0: {message}"]
+    assert f"essays/0996.md:0: {message}" in output and f"essays/0997.md:0: {message}" in output
 
 
 def test_a_file_over_one_megabyte_is_refused_unread(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -231,7 +231,8 @@ def test_the_tag_vocabulary_has_the_same_protections(
 
 def test_the_build_refuses_a_hostile_essay_with_file_and_line(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
-    case = HOSTILE / "attr-brace-in-value-on-image.md"
+    # Only the rendered HTML shows this one: the build must name it as the check does.
+    case = HOSTILE / "html-lt-inside-start-tag.md"
     (project / "essays" / target_name(case)).write_bytes(case.read_bytes())
     result = mkdocs_build(project)
     output = result.stdout + result.stderr
@@ -246,7 +247,9 @@ def test_the_accepted_corpus_builds_and_publishes_nothing_from_outside(tmp_path:
     secret = "外部の秘密の合言葉-7f3a"
     (tmp_path / "outside-secret.txt").write_text(secret, encoding="utf-8")
     (project / "outside-secret.txt").write_text(secret, encoding="utf-8")
-    accepted = [case for case in CASES if not case.with_suffix(".expected").exists()]
+    # The escape-* cases are built, with hostile tag descriptions, by tests/test_hostile_site.py.
+    accepted = [case for case in CASES if not case.with_suffix(".expected").exists()
+                and not case.name.startswith("escape-")]
     for case in accepted:
         (project / "essays" / target_name(case)).write_bytes(case.read_bytes())
     result = mkdocs_build(project)

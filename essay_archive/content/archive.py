@@ -276,6 +276,9 @@ def read_archive(
     numbers = None
     if paths is not None:
         numbers = [int(match["number"]) for path in checked if (match := schema.FILE_NAME.match(path.name))]
-    archive.problems.update(image_rules.folder_problems(essays_dir, used_images, numbers))
+    for path, folder_problems in image_rules.folder_problems(essays_dir, used_images, numbers).items():
+        # Added to, not replacing, what the file itself was refused for (a folder named 0997.md).
+        merged = archive.problems.get(path, []) + folder_problems
+        archive.problems[path] = sorted(merged, key=lambda problem: problem.line)
     archive.essays.sort(key=lambda essay: essay.number)
     return archive
