@@ -72,6 +72,15 @@ HEADER_SEARCH_LINES = 12
 #: A title or date line is never longer than this; a longer line is not matched against the
 #: header patterns at all, which keeps their cost bounded whatever a file holds.
 MAX_HEADER_LINE = 200
+#: The number written after a title (（第５８６号）, No. 586) fits in this many characters.
+_SUFFIX_WINDOW = 40
+#: A source is the text of one essay: a few thousand characters in a few hundred lines. These
+#: bounds keep every conversion near a second at most, whatever the file holds.
+MAX_SOURCE_BYTES = 1024 * 1024
+MAX_SOURCE_LINES = 5_000
+#: Display widths past this many characters are only compared with a page's width: counting the
+#: first ones is enough, and a megabyte-long line costs no more than a short one.
+_WIDTH_PREFIX = 1_000
 #: A line a contributor would call a line of body text is at most this long; a longer "line" is
 #: cut to this length in messages.
 QUOTE_LENGTH = 20
@@ -262,6 +271,12 @@ def decode(raw: bytes) -> tuple[str, str]:
     characters, no private-use characters, few half-width kana); anything else is refused with
     :class:`SourceError` rather than guessed.
     """
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise SourceError(Problem(0, bilingual(
+            f"ファイルが大きすぎます（{MAX_SOURCE_BYTES // 1024 // 1024} MB まで）。"
+            "エッセイ一編の本文だけを取り出してください",
+            f"the file is too large (at most {MAX_SOURCE_BYTES // 1024 // 1024} MB); extract one essay's text only",
+        )))
     for signature, kind, tool in _BINARY_SIGNATURES:
         if raw.startswith(signature):
             if tool == "PDF":
@@ -295,6 +310,11 @@ def decode(raw: bytes) -> tuple[str, str]:
                         "import the essay's text as a .txt file")
     # pdftotext marks each new page with a form feed; a page break says nothing about paragraphs.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "")
+    if text.count("\n") >= MAX_SOURCE_LINES:
+        raise SourceError(Problem(MAX_SOURCE_LINES + 1, bilingual(
+            f"行が多すぎます（{MAX_SOURCE_LINES} 行まで）。エッセイ一編の本文だけを取り出してください",
+            f"too many lines (at most {MAX_SOURCE_LINES}); extract one essay's text only",
+        )))
     return text, encoding
 
 
@@ -328,7 +348,10 @@ def _header_error(line: int, ja: str, en: str) -> SourceError:
 
 def parse_title_line(line: str, line_number: int) -> tuple[int, str]:
     """The number and the title of ``北朝鮮軍ウクライナ派兵（５８６号）`` (also ``第586号``, ``No.586``)."""
-    match = _NUMBER_SUFFIX.search(line)
+    # The number ends the line: searching only its last characters keeps the leading \s* of the
+    # pattern from trying every position of a long run of spaces (quadratic time).
+    line = line.rstrip()
+    match = _NUMBER_SUFFIX.search(line, max(0, len(line) - _SUFFIX_WINDOW))
     if match is not None:
         title = line[: match.start()]
     else:
@@ -554,12 +577,13 @@ def is_latin_letter(char: str) -> bool:
 
 def join_lines(pieces: Iterable[str]) -> str:
     """Lines of one paragraph joined with nothing between them, but a space between two Latin letters."""
-    joined = ""
+    # Collected and joined once: adding to one growing string took time quadratic in its length.
+    parts: list[str] = []
     for piece in pieces:
-        if joined and is_latin_letter(joined[-1]) and is_latin_letter(piece[0]):
-            joined += " "
-        joined += piece
-    return joined
+        if parts and is_latin_letter(parts[-1][-1]) and is_latin_letter(piece[0]):
+            parts.append(" ")
+        parts.append(piece)
+    return "".join(parts)
 
 
 def is_double_spaced(lines: Sequence[str]) -> bool:
@@ -630,8 +654,11 @@ def _enough_signals(lines: Sequence[str]) -> bool:
 
 
 def display_width(text: str) -> int:
-    """Columns ``text`` takes in a fixed-width rendering: two for full-width characters."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    """Columns ``text`` takes in a fixed-width rendering: two for full-width characters.
+
+    Lines longer than any page are measured by their first characters only.
+    """
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text[:_WIDTH_PREFIX])
 
 
 @dataclass(frozen=True)
