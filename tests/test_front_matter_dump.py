@@ -37,7 +37,9 @@ def test_tags_that_are_yaml_syntax_get_working_pages(build: Callable[..., Any]) 
     essay = (REPO / "essays" / "0586.md").read_text(encoding="utf-8").replace("number: 586", "number: 587").replace(
         "tags: [北朝鮮, ロシア, ウクライナ戦争]", 'tags: ["[試験]", "!重要", "a:b"]')
     vocabulary = (REPO / "essays" / "tags.yml").read_text(encoding="utf-8") + (
-        '"[試験]": 角括弧の付いたタグ\n"!重要": 感嘆符で始まるタグ\n"a:b": コロンを含むタグ\n')
+        '"[試験]": {reading: しけん, description: 角括弧の付いたタグ}\n'
+        '"!重要": {reading: じゅうよう, description: 感嘆符で始まるタグ}\n'
+        '"a:b": {reading: えーびー, description: コロンを含むタグ}\n')
     result = build({"0587.md": essay, "tags.yml": vocabulary}, with_fixtures=False)
     assert result.returncode == 0, result.stderr
     site = Path(result.args[-1])

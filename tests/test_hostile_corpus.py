@@ -208,13 +208,17 @@ def test_a_linked_tag_vocabulary_is_refused(tmp_path: Path, capsys: pytest.Captu
     assert output[0].startswith("essays/tags.yml:0: シンボリックリンクは使えません。")
 
 
+ENTRY = "人権: {reading: じんけん, description: "
+
+
 @pytest.mark.parametrize(("vocabulary", "expected"), [
-    ("北朝鮮: &a [x, x, x, x]\n人権: [*a, *a, *a, *a]\n", "essays/tags.yml:1: tags.yml にアンカー（&a）は使えません。"),
+    ("北朝鮮: &a {reading: きたちょうせん, description: x}\n人権: *a\n", "essays/tags.yml:1: tags.yml にアンカー"),
     ("人権: " + "[" * 3000 + "x" + "]" * 3000 + "\n", "essays/tags.yml:1: tags.yml の入れ子が深すぎます"),
-    ("人権: " + "9" * 5000 + "\n", "essays/tags.yml:1: 数「99999999999999999999…」が長すぎます"),
-    ("人権: 説明\n歴史: 2024-02-30\n", None),  # a date-like description stays text
-    ("人権: 説明\x00\n", "essays/tags.yml:1: 見えない制御文字（U+0000 NUL）が含まれています。"),
+    (ENTRY + "9" * 5000 + "}\n", "essays/tags.yml:1: 数「99999999999999999999…」が長すぎます"),
+    (ENTRY + "2024-02-30}\n", None),  # a date-like description stays text
+    (ENTRY + "説明\x00}\n", "essays/tags.yml:1: 見えない制御文字（U+0000 NUL）が含まれています。"),
     ("人権: !!python/object/apply:os.system [ls]\n", "essays/tags.yml:1: tags.yml に YAML のタグ"),
+    (ENTRY + "説明, <<: {reading: あ}}\n", "essays/tags.yml:1: tags.yml に「<<」"),
 ])
 def test_the_tag_vocabulary_has_the_same_protections(
     vocabulary: str, expected: str | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
