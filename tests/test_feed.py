@@ -73,7 +73,9 @@ def test_entry_content_is_the_full_essay_as_html(feed: ElementTree.Element) -> N
     # Numbered as on the essay page; the numbers are empty links, shown only by the site's CSS.
     assert re.findall(r'<p id="p(\d+)">', html) == [str(number) for number in range(1, 23)]
     assert re.match(r'<p id="p1"><a [^>]*class="paragraph-number"[^>]*></a>北朝鮮軍がウクライナ戦争に参戦した。', html)
-    assert "ロシアは兵士一人当たり１５００～２０００ドルの給与を払うらしい。" in html
+    # A range's number and tilde sit in a span that keeps them on one line (range_tilde.py).
+    assert '<span class="keep-together">１５００～</span>' in html
+    assert "ロシアは兵士一人当たり１５００～２０００ドルの給与を払うらしい。" in re.sub(r"</?span[^>]*>", "", html)
 
 
 def test_links_in_content_are_absolute(feed: ElementTree.Element) -> None:
