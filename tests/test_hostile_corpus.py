@@ -44,7 +44,7 @@ ACTIVE_ELEMENTS = {
     "video", "audio", "source", "portal", "slot",
 }
 #: Attributes that run script, restyle the page or submit it somewhere.
-ACTIVE_ATTRIBUTES = {"style", "srcdoc", "formaction", "action", "background", "xlink:href", "srcset"}
+ACTIVE_ATTRIBUTES = {"style", "srcdoc", "formaction", "action", "background", "xlink:href"}
 
 
 def target_name(case: Path) -> str:
@@ -92,13 +92,17 @@ def inert_problems(html: str) -> Iterator[str]:
                 yield f"<{tag} {name}>"
             if name == "id" and (value.startswith("__") or value in html_policy.RESERVED_IDS):
                 yield f"<{tag} id={value}>"
-            if name in ("href", "src"):
-                address = re.sub(r"[\x00-\x20]", "", value).lower()
+            # srcset lists candidate addresses, each followed by its width or density.
+            addresses = [value] if name in ("href", "src") else []
+            if name == "srcset":
+                addresses = [candidate.split()[0] for candidate in value.split(",") if candidate.split()]
+            for raw_address in addresses:
+                address = re.sub(r"[\x00-\x20]", "", raw_address).lower()
                 scheme = re.match(r"([a-z][a-z0-9+.\-]*):", address)
                 if address.startswith(("//", "\\", "/\\")) or (scheme and scheme[1] not in ("http", "https", "mailto")):
                     yield f"<{tag} {name}={value}>"
-                if name == "src" and scheme:
-                    yield f"<{tag} src={value}> loads from another host"
+                if name != "href" and scheme:
+                    yield f"<{tag} {name}={value}> loads from another host"
             if name == "class" and any(word.startswith("md-") for word in value.split()):
                 yield f"<{tag} class={value}>"
 
@@ -106,6 +110,14 @@ def inert_problems(html: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def renderer() -> rendering.BodyRenderer:
     return rendering.BodyRenderer(REPO)
+
+
+def test_the_inertness_check_finds_what_runs_or_loads() -> None:
+    html = ('<p style="x" onclick="y"><img srcset="a.jpg 1x, https://evil.example/b.jpg 2x" src="a.jpg">'
+            '<a href="javascript:x">j</a><a href="//evil.example/">h</a><mark id="__config">m</mark></p><svg></svg>')
+    assert len(list(inert_problems(html))) == 7
+    assert list(inert_problems('<p><img srcset="9/a.jpg 480w, 9/b.jpg 960w" src="9/a.jpg" alt=""> '
+                               '<a href="https://example.org/">x</a></p>')) == []
 
 
 def test_the_corpus_is_large_and_covers_every_class() -> None:
@@ -267,3 +279,10 @@ def test_the_accepted_corpus_builds_and_publishes_nothing_from_outside(tmp_path:
         page = lxml.html.fromstring((site / "essays" / str(number) / "index.html").read_bytes())
         [body] = page.find_class("essay-body")
         assert list(inert_problems(lxml.html.tostring(body, encoding="unicode"))) == [], case.name
+
+
+def test_naming_an_upper_case_file_checks_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_archive(tmp_path, {"0998.MD": (REPO / "essays" / "0586.md").read_bytes()})
+    capsys.readouterr()
+    assert cli.main(["--root", str(root), "check", str(root / "essays" / "0998.MD")]) == 1
+    assert capsys.readouterr().out.splitlines()[0].endswith("must end in '.md' in lower case)")

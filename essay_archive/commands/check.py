@@ -38,7 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print ``path:line: message`` for each problem; exit 1 if there was any."""
-    paths = [path for path in args.paths if path.suffix == ".md"] if args.paths else None
+    # 0998.MD is checked (and refused for its name), not skipped.
+    paths = [path for path in args.paths if path.suffix.lower() == ".md"] if args.paths else None
     # Numbers are compared, and tags looked up, within the folder the checked essays live in.
     essays_dir: Path = args.essays_dir or paths[0].parent  # type: ignore[index]
     # Bodies are rendered with the Markdown settings of the archive the essays belong to, so

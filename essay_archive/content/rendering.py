@@ -10,6 +10,7 @@ used; a test keeps it equal to the archive's.
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +53,21 @@ def markdown_options(root: Path | None) -> tuple[list[Any], dict[str, Any]]:
     config_file = root / CONFIG_FILE if root is not None else None
     if config_file is None or not config_file.is_file():
         return _resolved(default_extensions(), None)
+    stat = config_file.stat()
+    extensions, configs = _options_of(str(config_file.resolve()), stat.st_mtime_ns, stat.st_size)
+    return list(extensions), copy.deepcopy(configs)
+
+
+@functools.lru_cache(maxsize=8)
+def _options_of(config_file: str, mtime_ns: int, size: int) -> tuple[list[Any], dict[str, Any]]:
+    # Cached by file and version: reading mkdocs.yml with MkDocs' YAML loader costs more than
+    # checking an essay, and tests check essays one archive at a time.
+    del mtime_ns, size
     from mkdocs import utils
 
-    with config_file.open(encoding="utf-8") as stream:
+    with open(config_file, encoding="utf-8") as stream:
         raw = utils.yaml_load(stream) or {}
-    return _resolved(raw.get("markdown_extensions", []), config_file)
+    return _resolved(raw.get("markdown_extensions", []), Path(config_file))
 
 
 class BodyRenderer:
