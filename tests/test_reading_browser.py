@@ -92,6 +92,17 @@ def test_phone_menu_opens_as_a_drawer(browser: Any, site_server: str) -> None:
     page.close()
 
 
+@pytest.mark.parametrize(("address", "trail"), [
+    ("essays/year/2024/", ["一覧", "2024年"]),
+    ("tags/北朝鮮/", ["タグ", "北朝鮮"]),
+])
+def test_listing_pages_show_where_they_sit(browser: Any, site_server: str, address: str, trail: list[str]) -> None:
+    page = open_page(browser, site_server + address, PHONE)
+    assert page.locator(".reading-breadcrumb li").all_inner_texts() == trail
+    assert page.locator(".reading-breadcrumb [aria-current='page']").inner_text() == trail[-1]
+    page.close()
+
+
 def test_essay_header_order_breadcrumb_and_edit_link(browser: Any, site_server: str) -> None:
     page = open_page(browser, site_server + "essays/586/")
     assert page.locator(".reading-breadcrumb li").all_inner_texts() == ["一覧", "2024年", "第586号"]

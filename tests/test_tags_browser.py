@@ -22,7 +22,7 @@ def test_tag_chip_nav_item_and_tag_index_lead_to_real_pages(browser, site_server
     assert page.locator(".essay-entry__number").all_inner_texts() == ["第586号", "第585号"]
     # Nothing sticks out sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.locator(".tag-page__kind a").click()
+    page.locator(".reading-breadcrumb a", has_text="タグ").click()
     page.wait_for_load_state()
     assert page.url == site_server + "tags/"
     page.locator(".tag-list__name a", has_text="ロシア").click()
