@@ -96,7 +96,9 @@ def build(project: Path, site: Path) -> tuple[float, float, float]:
                                    stderr=subprocess.STDOUT, env=site_harness.build_environment())
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
+    # Waited for with os.wait4 (for its rusage): tell Popen, or it warns the process still runs.
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
         raise RuntimeError(f"the build failed:\n{log.read_text(encoding='utf-8')}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
