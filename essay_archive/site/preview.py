@@ -38,17 +38,38 @@ from typing import Any
 
 from essay_archive.content.essay import Essay
 
+#: Digests already taken in this build, by the essay object's identity (an essay is frozen and
+#: lives as long as the build's archive); ``forget_digests`` empties it when a build starts.
+_digests: dict[tuple[int, bool], tuple[object, str]] = {}
+
+
+def forget_digests() -> None:
+    """Start a new build: essays of the previous one are not kept alive or trusted."""
+    _digests.clear()
+
 
 def essay_digest(essay: Essay) -> str:
     """A digest of everything about an essay: front matter, body and photos."""
-    return hashlib.sha1(repr(essay).encode("utf-8")).hexdigest()
+    return _memo(essay, True)
 
 
 def listed_digest(essay: Essay) -> str:
     """A digest of what a listing shows of an essay (number, title, date, author, tags, summary, reading time)."""
-    shown = (essay.number, essay.title, repr(essay.date), essay.author, essay.tags, essay.summary,
-             essay.reading_minutes, essay.url)
-    return hashlib.sha1(repr(shown).encode("utf-8")).hexdigest()
+    return _memo(essay, False)
+
+
+def _memo(essay: Essay, full: bool) -> str:
+    known = _digests.get((id(essay), full))
+    if known is not None and known[0] is essay:
+        return known[1]
+    if full:
+        text = repr(essay)
+    else:
+        text = repr((essay.number, essay.title, repr(essay.date), essay.author, essay.tags, essay.summary,
+                     essay.reading_minutes, essay.url))
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+    _digests[(id(essay), full)] = (essay, digest)
+    return digest
 
 
 def inputs_digest(value: object, *, full_text: bool = False) -> str:
@@ -65,10 +86,15 @@ def _feed(digest: Any, value: object, full_text: bool) -> None:
     if isinstance(value, Essay):
         digest.update(b"E" + (essay_digest(value) if full_text else listed_digest(value)).encode("ascii"))
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        digest.update(b"D" + type(value).__name__.encode("utf-8"))
-        for item in dataclasses.fields(value):
-            digest.update(item.name.encode("utf-8"))
-            _feed(digest, getattr(value, item.name), full_text)
+        # A booklet is shared by the pages of all its parts: its digest is taken once per build.
+        known = _digests.get((id(value), full_text))
+        if known is None or known[0] is not value:
+            inner = hashlib.sha1(b"D" + type(value).__name__.encode("utf-8"))
+            for item in dataclasses.fields(value):
+                inner.update(item.name.encode("utf-8"))
+                _feed(inner, getattr(value, item.name), full_text)
+            known = _digests[(id(value), full_text)] = (value, inner.hexdigest())
+        digest.update(known[1].encode("ascii"))
     elif isinstance(value, Mapping):
         digest.update(b"M")
         for key in sorted(value, key=repr):

@@ -535,9 +535,12 @@ def build_index(
         # Oldest first, the order MkDocs writes the essays in: the same pages in the same order
         # make the same index as a full build, file for file.
         for number in sorted(wanted):
-            page = pages.get(number)
-            if page is not None:
-                builder.add(number, page.read_text(encoding="utf-8"))
+            try:
+                html = pages[number].read_text(encoding="utf-8")
+            except (KeyError, OSError):
+                # Missing, or removed by a preview build meanwhile: finish() names the essays.
+                continue
+            builder.add(number, html)
         return finish_index(builder, site_dir, check_pages=check_pages)
     finally:
         builder.close()
@@ -582,7 +585,10 @@ class BackgroundIndexer:
             try:
                 count = self._build(site_dir)
             except SearchIndexError as error:
+                # The next build asks again; the old index stays in place meanwhile.
                 log.warning("%s", error)
+            except Exception:  # this thread must survive, or search would never catch up again
+                log.exception("search: re-indexing in the background failed")
             else:
                 log.info("search: %d essays re-indexed in the background", count)
 

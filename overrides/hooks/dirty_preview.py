@@ -42,6 +42,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         return None
     archive = mkdocs_state.of(config)
     site_dir = Path(config.site_dir)
+    preview.forget_digests()
     site_wide = _site_wide(config, archive)
     if site_wide != _state.site_wide:
         # Templates, configuration, vocabulary or shards changed: every page shows something new.
@@ -50,7 +51,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     whole_archive = preview.inputs_digest((archive.essays, archive.vocabulary))
     plain_fields: set[str] | None = None
     fingerprints: dict[str, str] = {}
-    for file in list(files.documentation_pages()):
+    backed: dict[int, File] = {}
+    for file in files.documentation_pages():
         essay = mkdocs_state.essay_of_file(file)
         generated = file.generated_by is not None and file.abs_src_path is None
         if essay is not None:
@@ -68,14 +70,14 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         if generated:
             source = _state.generated_source(file.src_uri)
             preview.write_if_changed(source, file.content_string, changed)
-            files.remove(file)
-            files.append(_backed_by(file, source, config))
+            backed[id(file)] = _backed_by(file, source, config)
         elif changed:
             preview.remove_output(site_dir, file.dest_uri)
     for gone in set(_state.pages) - set(fingerprints):
         preview.remove_output(site_dir, gone)
     _pending = (site_wide, fingerprints)
-    return files
+    # One new list, in the same order: removing and appending file by file is quadratic.
+    return Files([backed.get(id(file), file) for file in files])
 
 
 def _site_wide(config: MkDocsConfig, archive: Archive) -> str:
