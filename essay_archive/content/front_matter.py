@@ -18,10 +18,15 @@ from essay_archive.content.essay import Essay
 FENCE = "---"
 
 
-def dump(data: Mapping[str, Any], body: str = "") -> str:
-    """``---``, ``data`` as safe YAML (one line per key), ``---``, then ``body``."""
+def dump(data: Mapping[str, Any], body: str = "", *, flow_lists: bool = False) -> str:
+    """``---``, ``data`` as safe YAML (one line per key), ``---``, then ``body``.
+
+    ``flow_lists`` writes lists of plain values on one line, ``tags: [北朝鮮, ロシア]``, the way
+    contributors write essay files.
+    """
     text = yaml.safe_dump(
-        dict(data), allow_unicode=True, sort_keys=False, default_flow_style=False, width=float("inf")
+        dict(data), allow_unicode=True, sort_keys=False, default_flow_style=None if flow_lists else False,
+        width=float("inf"),
     )
     return f"{FENCE}\n{text}{FENCE}\n{body}"
 

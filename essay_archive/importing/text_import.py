@@ -52,9 +52,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from essay_archive.content import schema
+from essay_archive.content import front_matter, schema
 from essay_archive.content.messages import Problem, bilingual
 from essay_archive.content.schema import EssayDate
 from essay_archive.importing import normalise
@@ -212,45 +210,22 @@ def markdown_body(paragraphs: Sequence[str]) -> str:
     return "\n" + "\n\n".join(paragraphs) + "\n"
 
 
-def yaml_scalar(value: Any, *, in_list: bool = False) -> str:
-    """``value`` as a one-line YAML value that reads back as itself (quoted only when needed).
-
-    ``in_list``: the value is an item of a ``[a, b]`` list, where commas and brackets matter too.
-    """
-    if isinstance(value, EssayDate):
-        return value.iso()
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise TypeError(f"cannot write {value!r} as a front-matter value")
-    if isinstance(value, int):
-        return str(value)
-    try:
-        if in_list:
-            plain_reads_back = yaml.safe_load(f"key: [{value}]") == {"key": [value]}
-        else:
-            plain_reads_back = yaml.safe_load(f"key: {value}") == {"key": value}
-    except yaml.YAMLError:
-        plain_reads_back = False
-    if plain_reads_back and value == value.strip() and "\n" not in value:
-        return value
-    return yaml.safe_dump(value, allow_unicode=True, default_style='"', width=10_000).strip().removesuffix("...")
-
-
 def essay_text(data: Mapping[str, Any], body: str) -> str:
     """An essay file: ``data`` as front matter in ``schema.KEY_ORDER`` (lists in flow style), then ``body``."""
     unknown = set(data) - set(schema.KEY_ORDER)
     if unknown:
         raise ValueError(f"not schema keys: {sorted(unknown)}")
-    lines = ["---"]
-    for key in schema.KEY_ORDER:
-        if key not in data:
-            continue
-        value = data[key]
-        if isinstance(value, list | tuple):
-            lines.append(f"{key}: [{', '.join(yaml_scalar(item, in_list=True) for item in value)}]")
-        else:
-            lines.append(f"{key}: {yaml_scalar(value)}")
-    lines.append("---")
-    return "\n".join(lines) + "\n" + body
+    ordered = {key: _plain(data[key]) for key in schema.KEY_ORDER if key in data}
+    return front_matter.dump(ordered, body, flow_lists=True)
+
+
+def _plain(value: Any) -> Any:
+    """A front-matter value as YAML writes it: dates in their ISO form, tuples as lists."""
+    if isinstance(value, EssayDate):
+        return value.iso()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 # --- decoding ---------------------------------------------------------------------------------
