@@ -313,3 +313,22 @@ def test_the_policy_stops_a_script_that_got_through(browser, hostile_site: Path)
     del CSP_VIOLATIONS[seen:]
     assert {report["directive"] for report in blocked} == {"script-src-elem", "script-src-attr"}
     assert len(blocked) == 3
+
+
+@pytest.mark.browser
+def test_a_title_that_attacks_css_prints_as_written_in_the_running_header(browser, hostile_site: Path) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    [case] = [case for case in hostile.accepted_cases() if case.name == "escape-css-running-header"]
+    data = _front_matter(case)
+    title = "".join(str(data["title"]).split())
+    with site_harness.serve(hostile_site) as (base, _traffic):
+        page = browser.new_page()
+        page.goto(f"{base}tags/{data['tags'][0]}/print/")  # type: ignore[index]
+        pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+        page.context.close()
+    sheets = ["".join(sheet.extract_text().split()) for sheet in pdf.pages]
+    # Past the cover, the essay's page carries its running header 第N号　<title> (the CSS string
+    # read back whole) above the same words as its heading; with the rule broken, only the heading.
+    assert len(sheets) > 1
+    assert any(sheet.count(f"第{case.number}号{title}") == 2 for sheet in sheets[1:]), sheets
