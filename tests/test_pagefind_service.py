@@ -49,3 +49,8 @@ def test_a_dead_service_fails_its_requests_instead_of_hanging() -> None:
                 service.add_html(index, page(number), f"/{number}/").result(timeout=30)
     finally:
         service.close()
+
+
+def test_a_background_service_yields_to_the_build_beside_it() -> None:
+    with PagefindService(niceness=10) as service:
+        assert os.getpriority(os.PRIO_PROCESS, service.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 10

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import queue
 import subprocess
 import tempfile
@@ -63,7 +64,8 @@ class PagefindService:
     they were sent, so a ``get_files`` sent after a run of ``add_html`` sees all of those pages.
     """
 
-    def __init__(self, binary: Path | None = None) -> None:
+    def __init__(self, binary: Path | None = None, *, niceness: int = 0) -> None:
+        """Start the service; ``niceness`` above 0 lets other programs go first (see ``os.setpriority``)."""
         self._stderr = tempfile.TemporaryFile()
         try:
             self._process = subprocess.Popen(
@@ -73,6 +75,11 @@ class PagefindService:
         except OSError as error:
             self._stderr.close()
             raise PagefindServiceError(f"could not start Pagefind: {error}") from error
+        if niceness > 0:
+            try:
+                os.setpriority(os.PRIO_PROCESS, self._process.pid, os.getpriority(os.PRIO_PROCESS, 0) + niceness)
+            except OSError:
+                pass  # only a courtesy to the build running beside it
         self._lock = threading.Lock()
         self._next_id = 0
         self._waiting: dict[int, Future[dict[str, Any]]] = {}

@@ -267,10 +267,14 @@ def installed_pagefind_version(reference: Mapping[str, bytes]) -> str:
     return match[1].decode("ascii") if match else ""
 
 
-def start_builder(numbers: Iterable[int], shard_size: int = SHARD_SIZE) -> IndexBuilder:
-    """Start a Pagefind service and a builder for the essays ``numbers``."""
+#: How much a background re-index yields to the preview builds it runs beside (``nice`` value).
+BACKGROUND_NICENESS = 10
+
+
+def start_builder(numbers: Iterable[int], shard_size: int = SHARD_SIZE, *, niceness: int = 0) -> IndexBuilder:
+    """Start a Pagefind service and a builder for the essays ``numbers`` (``niceness``: see PagefindService)."""
     try:
-        service = PagefindService()
+        service = PagefindService(niceness=niceness)
     except PagefindServiceError as error:
         raise SearchIndexError(bilingual(
             "Pagefind を起動できませんでした。pagefind[extended] が入っているか確かめてください",
@@ -520,17 +524,19 @@ def essay_pages(site_dir: Path) -> dict[int, Path]:
 
 def build_index(
     site_dir: Path, *, shard_size: int = SHARD_SIZE, numbers: Iterable[int] | None = None, check_pages: bool = True,
+    niceness: int = 0,
 ) -> int:
     """Index the essay pages already written in ``site_dir`` (a built site), check and publish it.
 
     Used where pages were not handed over while rendering: a preview that re-rendered only some
     pages, and the benchmark. ``numbers`` are the essays expected (default: every essay page on
-    disk). ``check_pages=False`` skips comparing the shards with the ones the pages name. Returns
-    the essays indexed.
+    disk). ``check_pages=False`` skips comparing the shards with the ones the pages name;
+    ``niceness`` lowers Pagefind's priority (a preview's background re-index). Returns the essays
+    indexed.
     """
     pages = essay_pages(site_dir)
     wanted = sorted(pages) if numbers is None else sorted(numbers)
-    builder = start_builder(wanted, shard_size)
+    builder = start_builder(wanted, shard_size, niceness=niceness)
     try:
         # Oldest first, the order MkDocs writes the essays in: the same pages in the same order
         # make the same index as a full build, file for file.

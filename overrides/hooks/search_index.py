@@ -37,7 +37,8 @@ _builder: search_index.IndexBuilder | None = None
 
 
 def _index_from_disk(site_dir: Path) -> int:
-    return search_index.build_index(site_dir, shard_size=_shard_size)
+    # Behind the preview: the next save's build goes first on a busy machine.
+    return search_index.build_index(site_dir, shard_size=_shard_size, niceness=search_index.BACKGROUND_NICENESS)
 
 
 _background = search_index.BackgroundIndexer(build=_index_from_disk)
@@ -90,7 +91,7 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str | None:
     essay = mkdocs_state.essay_of(page)
     if essay is not None and _builder is not None:
-        # The page exactly as it is written (this hook is listed last), at its own address.
+        # The page as it is written (after every hook that changes its text), at its own address.
         _builder.add(essay.number, output, "/" + page.url)
     return None
 
