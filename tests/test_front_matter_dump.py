@@ -18,6 +18,8 @@ from .conftest import REPO
 @pytest.mark.parametrize("value", [
     "[試験]（まとめて印刷）", "!重要", "2024-02-30", "題: 副題 # 注", "---", "...", "'\"&<>", "yes", "null",
     "*別名", "&錨", "{波括弧}", "| 縦線", "> 引用", "% 百分率", "@単価", "`逆引用符`", " 前後の空白 ", "9" * 50,
+    # A summary may span lines: a line of its own holding --- or ... must not close the block.
+    "要約\n---\n<script>", "要約\n...\n", "\n---\n",
 ])
 def test_mkdocs_reads_back_every_value_as_written(value: str) -> None:
     text = front_matter.dump({"template": "tag.html", "title": value, "description": value}, "本文\n")

@@ -131,6 +131,7 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 _URL_IGNORED = re.compile(r"[\t\n\r]")
 _SCHEME = re.compile(r"^[\x00-\x20]*[A-Za-z][A-Za-z0-9+.\-]*:")
 _TAG_NAME = re.compile(r"</?([A-Za-z][^\t\n\f\r />]*)")
+_ATTRIBUTE_START = re.compile(r"[\t\n\f\r /\"']([^\t\n\f\r />])")
 _SCHEME_WORD = re.compile(r"(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]{0,31}):")
 
 
@@ -197,14 +198,16 @@ def _as_parsed(html: str) -> str:
 
     nh3 cannot be told "allow everything", so it is told to allow every tag name, attribute
     name and URL scheme that could occur in this document: tag names and schemes gathered with
-    generous patterns, attribute names through prefixes (every character of the document).
+    generous patterns, attribute names through prefixes (every character that could start one).
     Comparing this with ``sanitise`` leaves only what the allow-list removed, not differences
     of serialisation (quotes, ``<br />``, entities, implied end tags).
     """
     tags = {name.translate(_ASCII_LOWER).replace("\x00", "\ufffd") for name in _TAG_NAME.findall(html)}
     addresses = _URL_IGNORED.sub("", unescape(_URL_IGNORED.sub("", html))).lower()
     schemes = set(_SCHEME_WORD.findall(addresses)) | set(URL_SCHEMES)
-    characters = set(html.translate(_ASCII_LOWER)) | {"\ufffd"}
+    # An attribute name starts after white space or '/' in a tag, or right after a quoted value:
+    # every character found there (a superset) is a prefix that lets the attribute through.
+    characters = set(_ATTRIBUTE_START.findall(html.translate(_ASCII_LOWER))) | {"\ufffd"}
     return nh3.clean(
         html,
         tags=tags | set(ALLOWED_TAGS),
