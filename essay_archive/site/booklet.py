@@ -9,6 +9,7 @@ the parts into it), so splitting costs readers nothing.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Sequence
@@ -60,7 +61,13 @@ class Booklet:
 
     def position(self, essay: Essay) -> int:
         """Where ``essay`` stands in the booklet's running order, from 1 (the cover lists it so)."""
-        return self.essays.index(essay) + 1
+        return self._positions[essay.number]
+
+    @functools.cached_property
+    def _positions(self) -> dict[int, int]:
+        # Looked up for every essay on every page of the booklet: tuple.index compared whole
+        # essays one by one, which made a booklet's pages grow with the square of its essays.
+        return {essay.number: position for position, essay in enumerate(self.essays, start=1)}
 
 
 def booklet_url(tag: str) -> str:
