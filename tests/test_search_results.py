@@ -150,6 +150,8 @@ def test_address_follows_the_search_without_new_history_entries(browser, served:
     for query in ("ロシア", "外貨", "クルスク州"):
         page.fill(".md-search__input", query)
         site_harness.wait_for(page, SETTLED)
+    # The address follows once typing pauses.
+    site_harness.wait_for(page, "new URLSearchParams(location.search).get('q') === 'クルスク州'")
     assert parse_qs(urlparse(page.url).query) == {"q": ["クルスク州"]}
     assert page.evaluate("history.length") == entries
     # The same address, opened anew, shows the same search.
@@ -241,6 +243,7 @@ def test_tag_and_year_filters_narrow_the_results(browser, served: str) -> None: 
     choose(page, "tag", "ウクライナ戦争")
     assert [url for url in requested if "search-filters.js" in url]
     assert results(page) == ["/archive/essays/586/"]
+    site_harness.wait_for(page, "new URLSearchParams(location.search).has('tag')")
     assert parse_qs(urlparse(page.url).query) == {"q": ["クルスク"], "tag": ["ウクライナ戦争"]}
     labels = page.eval_on_selector_all(".essay-search__filters select[name=year] option",
                                        "options => options.map(o => o.textContent)")

@@ -75,12 +75,21 @@ function fold(text) {
 
 /**
  * ``text`` folded, with where each folded character came from, so that a match found in the
- * folded text can be marked in the original (NFKC may change lengths: ㌔ → キロ).
+ * folded text can be marked in the original. Folding keeps most text's length (５８６ → 586)
+ * and then maps one to one; otherwise (ｶﾞ → ガ, ㌔ → キロ) it goes character by character.
  */
 function foldWithMap(text) {
-  let folded = "";
+  const whole = fold(text);
   const starts = [];
   const ends = [];
+  if (whole.length === text.length) {
+    for (let i = 0; i < text.length; i++) {
+      starts.push(i);
+      ends.push(i + 1);
+    }
+    return { folded: whole, starts, ends };
+  }
+  let folded = "";
   let position = 0;
   for (const char of text) {
     const piece = fold(char);
@@ -153,8 +162,9 @@ function paragraphFor(page, terms) {
   const anchors = (page.anchors || []).filter((anchor) => anchor.id && anchor.text);
   // A paragraph before any wrapping element that also holds it.
   const ordered = [...anchors.filter((anchor) => anchor.element === "p"), ...anchors.filter((anchor) => anchor.element !== "p")];
-  const holds = (anchor, wanted) => wanted.every((term) => fold(anchor.text).includes(term));
-  return ordered.find((anchor) => holds(anchor, terms)) || ordered.find((anchor) => holds(anchor, terms.slice(0, 1))) || null;
+  const folded = ordered.map((anchor) => fold(anchor.text));
+  const holding = (wanted) => ordered[folded.findIndex((text) => wanted.every((term) => text.includes(term)))];
+  return holding(terms) || holding(terms.slice(0, 1)) || null;
 }
 
 /**
@@ -350,6 +360,10 @@ function buildFilterPanel() {
 
 // --- The address: a search can be linked to and bookmarked -----------------------------------
 
+/** Milliseconds of pause in typing before the address shows the search. */
+const ADDRESS_DELAY = 300;
+let addressTimer = 0;
+
 /** Keep ?q= (and ?tag=, ?year=) in the address as the reader searches, without new history entries. */
 function syncAddress(raw) {
   const url = new URL(location.href);
@@ -368,7 +382,9 @@ async function run() {
   const terms = fold(query).replace(/"/g, "").split(" ").filter(Boolean);
   const current = { raw, query, terms, candidates: [], cursor: 0, found: [], shown: 0 };
   search = current;
-  syncAddress(raw);
+  // The address follows once the reader pauses, off the path from keystroke to results.
+  clearTimeout(addressTimer);
+  addressTimer = setTimeout(() => syncAddress(raw), ADDRESS_DELAY);
   if (!query && !Object.keys(filters).length) {
     list.replaceChildren();
     meta.textContent = MESSAGES.prompt;
@@ -398,6 +414,7 @@ async function run() {
 
 /** A closed box is no longer a search to share: the address goes back to the page alone. */
 function forgetAddress() {
+  clearTimeout(addressTimer);
   const url = new URL(location.href);
   for (const name of ["q", ...FILTERS]) url.searchParams.delete(name);
   if (url.href !== location.href) history.replaceState(history.state, "", url);
