@@ -9,11 +9,13 @@ import json
 import re
 from pathlib import Path
 
+import markdown
 import pytest
 from PIL import Image
 
 from essay_archive.content.archive import read_archive
 from essay_archive.site import booklet, images
+from essay_archive.site.figures import FiguresExtension, PageImages
 
 from .conftest import SITE_URL, mkdocs_build
 from .figure_images import CHART_ALT, PHOTO_ALT, PHOTO_CAPTION, photo_essay_project, write_photo
@@ -205,3 +207,22 @@ def test_a_photo_that_passes_the_check_but_cannot_be_decoded_is_not_published(tm
     assert list(results) == [image, other]
     assert results[image] is None
     assert results[other] is not None and results[other].largest.width == 600
+
+
+def test_only_a_figure_near_the_top_loads_at_once(tmp_path: Path) -> None:
+    image = checked_image(tmp_path / "essays", (1200, 900))
+    published = images.PublishedImage(image, images.variants(image), ())
+    extension = FiguresExtension()
+    extension.set_page(PageImages({image.reference: published}))
+    render = markdown.Markdown(extensions=[extension]).convert
+
+    def loading(body: str) -> list[str]:
+        return re.findall(r'loading="(\w+)"', render(body))
+
+    figure = f'![港]({image.reference} "写真1")'
+    assert loading(f"短い前文。\n\n{figure}\n\n本文。\n\n{figure}") == ["eager", "lazy"]
+    assert loading(f"{'長い前文。' * 60}\n\n{figure}") == ["lazy"]
+    # An image the build did not publish (not this essay's) is left to MkDocs, untouched.
+    assert "<figure>" not in render("![港](0731/other.jpg)")
+    extension.set_page(None)
+    assert "<figure>" not in render(figure)
