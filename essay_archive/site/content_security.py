@@ -108,8 +108,9 @@ class ScriptVetting:
     """
 
     def __init__(self, contributed: list[str]) -> None:
-        # NUL cannot occur in a script text that passed the check, so pieces never join up.
-        self._contributed = "\x00".join(contributed)
+        # Kept as the pieces themselves: joined, the bodies of thousands of essays would be
+        # copied once more. Verdicts are kept per script text: pages share a handful of scripts.
+        self._contributed = contributed
         self._verdicts: dict[str, bool] = {}
 
     def is_contributed(self, script: str) -> bool:
@@ -118,7 +119,7 @@ class ScriptVetting:
         if not text:
             return False
         if text not in self._verdicts:
-            self._verdicts[text] = text in self._contributed
+            self._verdicts[text] = any(text in piece for piece in self._contributed)
         return self._verdicts[text]
 
     def check(self, html: str) -> None:
