@@ -38,6 +38,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, site
 
 
 def open_page(browser: Any, url: str, *, width: int, height: int = 800, scale: float = 1, dark: bool = False) -> Any:
+    """A page in a context of its own (its CSP violations are watched by conftest), loaded."""
     context = browser.new_context(
         viewport={"width": width, "height": height}, device_scale_factor=scale,
         color_scheme="dark" if dark else "light",
@@ -83,35 +84,39 @@ def test_figure_caption_alt_and_reserved_size(browser: Any, served: tuple[str, s
 def test_the_page_does_not_shift_while_photos_arrive(browser: Any, served: tuple[str, site_harness.Traffic]) -> None:
     base, _ = served
     context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=2)
-    page = context.new_page()
     held: list[Any] = []
 
     def hold(route: Any) -> None:
         held.append(route)
 
-    # The photos are held back until the layout without them has been measured.
-    page.route(re.compile(r"/essays/620/.*\.(jpg|png)$"), hold)
-    page.goto(base + PAGE, wait_until="domcontentloaded")
-    measure = """() => [...document.querySelectorAll('.essay-body > *')].map(element => {
-        const box = element.getBoundingClientRect();
-        return [element.tagName, Math.round(box.top + scrollY), Math.round(box.height)];
-    })"""
-    page.mouse.wheel(0, 20000)
-    page.wait_for_function("document.querySelectorAll('.essay-body figure img').length === 2")
-    page.wait_for_timeout(300)
-    before = page.evaluate(measure)
-    assert not page.evaluate("[...document.querySelectorAll('.essay-body img')].some(image => image.complete)")
-    # The empty boxes already have the photos' proportions.
-    photo = page.evaluate("(() => { const r = document.querySelector('.essay-body img').getBoundingClientRect();"
-                          " return [r.width, r.height]; })()")
-    assert photo[1] == pytest.approx(photo[0] * 3 / 4, abs=1)
-    assert held
-    for route in held:
-        route.continue_()
-    page.unroute(re.compile(r"/essays/620/.*\.(jpg|png)$"), hold)
-    page.wait_for_function("[...document.querySelectorAll('.essay-body img')].every(i => i.complete && i.naturalWidth)")
-    assert page.evaluate(measure) == before
-    context.close()
+    try:
+        page = context.new_page()
+        # The photos are held back until the layout without them has been measured.
+        page.route(re.compile(r"/essays/620/.*\.(jpg|png)$"), hold)
+        page.goto(base + PAGE, wait_until="domcontentloaded")
+        measure = """() => [...document.querySelectorAll('.essay-body > *')].map(element => {
+            const box = element.getBoundingClientRect();
+            return [element.tagName, Math.round(box.top + scrollY), Math.round(box.height)];
+        })"""
+        page.mouse.wheel(0, 20000)
+        for _ in range(100):
+            if len(held) == 2:
+                break
+            page.wait_for_timeout(100)
+        assert len(held) == 2, [route.request.url for route in held]
+        before = page.evaluate(measure)
+        assert page.evaluate("[...document.querySelectorAll('.essay-body img')].every(i => i.naturalWidth === 0)")
+        # The empty boxes already have the photos' proportions.
+        photo = page.evaluate("(() => { const r = document.querySelector('.essay-body img').getBoundingClientRect();"
+                              " return [r.width, r.height]; })()")
+        assert photo[1] == pytest.approx(photo[0] * 3 / 4, abs=1)
+        for route in held:
+            route.continue_()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.essay-body img')].every(i => i.complete && i.naturalWidth)")
+        assert page.evaluate(measure) == before
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("scale", [1, 2, 3])
@@ -123,7 +128,7 @@ def test_a_phone_downloads_the_smallest_photo_that_fills_its_screen(
     # Below the first screen: nothing is fetched until the reader scrolls near it.
     assert not any("exports-" in url for url in page.requests)
     page.locator(".essay-body figure img").first.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('.essay-body figure img').complete")
+    page.wait_for_function("() => document.querySelector('.essay-body figure img').complete")
     needed = page.evaluate("document.querySelector('.essay-body figure img').getBoundingClientRect().width") * scale
     fetched = photo_requests(page)
     assert len(fetched) == 1, fetched
@@ -145,7 +150,7 @@ def test_the_page_asks_nothing_of_another_host(
     base, _ = served
     page = open_page(browser, base + PAGE, width=width, dark=True)
     page.mouse.wheel(0, 20000)
-    page.wait_for_function("[...document.images].every(image => image.complete)")
+    page.wait_for_function("() => [...document.images].every(image => image.complete)")
     origin = re.match(r"https?://[^/]+/", base)[0]  # type: ignore[index]
     assert page.requests and all(url.startswith((origin, "data:", "blob:")) for url in page.requests), page.requests
     if width == 375:
@@ -160,7 +165,7 @@ def printed(browser: Any, url: str, name: str) -> PdfReader:
     # The 印刷 button fetches every photo before it prints: stand in for the print dialog.
     page.evaluate("window.print = () => { window.printed = true; }")
     page.click("button[data-print]")
-    page.wait_for_function("window.printed === true")
+    page.wait_for_function("() => window.printed === true")
     assert page.evaluate("[...document.images].every(image => image.complete && image.naturalWidth > 0)")
     page.emulate_media(media="print")
     data = page.pdf(prefer_css_page_size=True)

@@ -166,10 +166,13 @@
     });
     return Promise.all(images.map(function (image) {
       image.loading = "eager";
-      // decode() waits for the file itself (a lazy image not yet asked for may already count as
-      // "complete"), and settles when the picture is ready to paint.
-      var ready = typeof image.decode === "function" ? image.decode().catch(function () {}) : Promise.resolve();
-      return Promise.race([ready, new Promise(function (resolve) { window.setTimeout(resolve, 15000); })]);
+      // A lazy image not yet asked for may count as "complete" with no pixels: wait for its file.
+      if (image.complete && image.naturalWidth > 0) return Promise.resolve();
+      return new Promise(function (resolve) {
+        image.addEventListener("load", resolve, { once: true });
+        image.addEventListener("error", resolve, { once: true });
+        window.setTimeout(resolve, 15000);
+      });
     }));
   }
 
