@@ -36,7 +36,6 @@ import json
 import os
 import platform
 import re
-import signal
 import socket
 import statistics
 import subprocess
@@ -247,13 +246,7 @@ def preview(project: Path, size: int, saves: int) -> str:
         return f"{statistics.median(timings):.2f}"
     finally:
         source.write_text(original, encoding="utf-8")
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        site_harness.stop_process_group(server)
         log.close()
 
 
@@ -331,17 +324,10 @@ def machine() -> str:
             f"load average {load}")
 
 
-def _sizes(text: str) -> list[int]:
-    sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError("give positive numbers, like 200,1000,5000")
-    return sizes
-
-
 def main(argv: list[str] | None = None) -> int:
     """Build the archives, measure them and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=_sizes, default=[200, 1000, 5000],
+    parser.add_argument("--sizes", type=site_harness.archive_sizes, default=[200, 1000, 5000],
                         help="archive sizes to measure, comma-separated (default 200,1000,5000)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="builds and preview saves per size; medians are reported (default 3)")

@@ -248,17 +248,10 @@ def table(comparisons: list[Comparison]) -> str:
     return "\n".join(lines)
 
 
-def _sizes(text: str) -> list[int]:
-    sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError("give positive numbers, like 200,1000,5000")
-    return sizes
-
-
 def main(argv: list[str] | None = None) -> int:
     """Compare the builds and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=_sizes, default=[200, 1000, 5000],
+    parser.add_argument("--sizes", type=site_harness.archive_sizes, default=[200, 1000, 5000],
                         help="archive sizes, comma-separated (default 200,1000,5000)")
     parser.add_argument("--runs", type=int, default=3, help="pairs of builds per size (default 3)")
     parser.add_argument("--keep", type=Path, help="build here and keep the sites (default: a temporary folder)")

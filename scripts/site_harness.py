@@ -6,10 +6,14 @@ are exercised the way readers meet them; the server records what it sends, for b
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import functools
 import gzip
 import http.server
 import os
+import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -136,3 +140,22 @@ def serve(site: Path) -> Iterator[tuple[str, Traffic]]:
         finally:
             server.shutdown()
             server.server_close()
+
+
+def archive_sizes(text: str) -> list[int]:
+    """``--sizes 200,1000,5000`` for the benchmark scripts: positive essay counts."""
+    sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("give positive numbers, like 200,1000,5000")
+    return sizes
+
+
+def stop_process_group(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    """End a server started in its own process group (``mkdocs serve``): politely, then for sure."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -10,9 +10,7 @@ home page. The search index, rebuilt in the background, must end up holding the 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -67,13 +65,7 @@ def preview(project: Path) -> Iterator[str]:
         wait_for(base)
         yield base
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        site_harness.stop_process_group(server)
         log.close()
 
 
