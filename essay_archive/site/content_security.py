@@ -122,9 +122,12 @@ class ScriptVetting:
             self._verdicts[text] = any(text in piece for piece in self._contributed)
         return self._verdicts[text]
 
-    def check(self, html: str) -> None:
-        """Raise :class:`ContributedScriptError` if an inline script of ``html`` is contributor text."""
-        for script in inline_scripts(html):
+    def check(self, html: str, scripts: list[str] | None = None) -> None:
+        """Raise :class:`ContributedScriptError` if an inline script of ``html`` is contributor text.
+
+        ``scripts``: the page's :func:`inline_scripts`, when the caller has them already.
+        """
+        for script in inline_scripts(html) if scripts is None else scripts:
             if self.is_contributed(script):
                 raise ContributedScriptError(f"an inline script is made of contributor text: {script[:80]!r}")
 
@@ -135,15 +138,19 @@ def source_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def policy(html: str) -> str:
-    """The policy for the finished page ``html``: :data:`DIRECTIVES` with its scripts' hashes."""
-    hashes = " ".join(dict.fromkeys(source_hash(script) for script in inline_scripts(html)))
+def policy(html: str, scripts: list[str] | None = None) -> str:
+    """The policy for the finished page ``html``: :data:`DIRECTIVES` with its scripts' hashes.
+
+    ``scripts``: the page's :func:`inline_scripts`, when the caller has them already.
+    """
+    scripts = inline_scripts(html) if scripts is None else scripts
+    hashes = " ".join(dict.fromkeys(source_hash(script) for script in scripts))
     return "; ".join(
         f"{name} {value.format(script_hashes=hashes)}".strip() for name, value in DIRECTIVES.items()
     )
 
 
-def with_policy(html: str) -> str:
+def with_policy(html: str, scripts: list[str] | None = None) -> str:
     """``html`` with its policy as the first thing the browser reads after the character set.
 
     Raises :class:`NoHeadError` when the page has no ``<head>``.
@@ -155,5 +162,5 @@ def with_policy(html: str) -> str:
     # Right after <meta charset>, which must stay within the first 1,024 bytes, and before any
     # script, style or link: a policy applies only to what comes after it.
     anchor = _CHARSET.search(html, head.end(), head_end if head_end >= 0 else len(html)) or head
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, scripts)}">'
     return f"{html[:anchor.end()]}\n    {meta}{html[anchor.end():]}"

@@ -31,8 +31,10 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
 
 def _protected(html: str, name: str) -> str:
     try:
-        _vetting.check(html)
-        return content_security.with_policy(html)
+        # Parsing the page is most of this hook's cost: once, for the check and the hashes.
+        scripts = content_security.inline_scripts(html)
+        _vetting.check(html, scripts)
+        return content_security.with_policy(html, scripts)
     except content_security.ContributedScriptError as error:
         raise PluginError(
             f"{name}: 投稿された文字がそのまま script としてページに出ています。テンプレートで | e が抜けています"
