@@ -204,9 +204,9 @@ def test_body_size_and_line_length(
 
 
 #: The lines of an element's text as laid out: the characters grouped by the top of their box.
-_LINES_OF = """(selector) => {
+_LINES_OF = """(element) => {
   const range = document.createRange();
-  const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
   const lines = [];
   let top = null;
   while (walker.nextNode()) {
@@ -252,36 +252,18 @@ def test_no_text_below_14px_on_a_phone(browser: Any, site_server: str, address: 
 def test_title_breaks_between_phrases_on_a_phone(browser: Any, site_server: str) -> None:
     page = open_page(browser, site_server + "essays/586/", PHONE)
     # Lines of the title as laid out: 「北朝鮮軍ウクライナ派兵」 fits one line or breaks between phrases.
-    assert page.evaluate(_LINES_OF, ".essay-title") == ["北朝鮮軍ウクライナ派兵"]
+    assert page.locator(".essay-title").evaluate(_LINES_OF) == ["北朝鮮軍ウクライナ派兵"]
     # Narrower than the title (a longer title, a larger text size): it breaks where words meet.
     page.evaluate("document.querySelector('.essay-title').style.width = '9.5em'")
-    lines = page.evaluate(_LINES_OF, ".essay-title")
+    lines = page.locator(".essay-title").evaluate(_LINES_OF)
     assert lines in (["北朝鮮軍", "ウクライナ派兵"], ["北朝鮮軍ウクライナ", "派兵"])
     page.close()
 
 
-_TILDES_STARTING_A_LINE = r"""() => {
-  const found = [];
-  const range = document.createRange();
-  for (const paragraph of document.querySelectorAll('.essay-body p')) {
-    const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
-    let previousTop = null;
-    while (walker.nextNode()) {
-      const text = walker.currentNode;
-      for (let i = 0; i < text.length; i++) {
-        range.setStart(text, i);
-        range.setEnd(text, i + 1);
-        const box = range.getBoundingClientRect();
-        if (!box.width) continue;
-        if ('～〜'.includes(text.data[i]) && previousTop !== null && box.top - previousTop > box.height / 2) {
-          found.push(paragraph.textContent.slice(0, 12));
-        }
-        previousTop = box.top;
-      }
-    }
-  }
-  return found;
-}"""
+#: The first words of each paragraph in which a line (after its first) starts with a tilde.
+_TILDES_STARTING_A_LINE = f"""(paragraphs) => paragraphs
+  .filter((paragraph) => ({_LINES_OF})(paragraph).slice(1).some((line) => '～〜'.includes(line[0])))
+  .map((paragraph) => paragraph.textContent.slice(0, 12))"""
 
 
 @pytest.mark.parametrize("size", ["small", "medium", "large"])
@@ -294,7 +276,7 @@ def test_a_range_tilde_never_starts_a_line(browser: Any, site_server: str, size:
     starting = {}
     for width in range(300, 441, 2):
         page.set_viewport_size({"width": width, "height": 740})
-        if found := page.evaluate(_TILDES_STARTING_A_LINE):
+        if found := page.locator(".essay-body p").evaluate_all(_TILDES_STARTING_A_LINE):
             starting[width] = found
     assert starting == {}
     page.close()
