@@ -7,7 +7,6 @@ screen's palette. Page 1 of every printout is saved as a PNG in test-output/ to 
 from __future__ import annotations
 
 import logging
-import subprocess
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from .test_print_pdf import OUTPUT, assert_page_totals
+from .test_print_pdf import OUTPUT, assert_page_totals, save_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -70,13 +69,7 @@ def print_layout(browser: Any, site_server: str, path: str, layout: str, *, dark
     name = "print-" + ("booklet" if "print/" in path else path.strip("/").replace("/", "-"))
     name += "" if layout == "horizontal" else f"-{layout}"
     name += "-dark" if dark else ""
-    OUTPUT.mkdir(exist_ok=True)
-    pdf = OUTPUT / f"{name}.pdf"
-    pdf.write_bytes(data)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(OUTPUT / f"{name}-page1")],
-        check=True,
-    )
+    pdf = save_pdf(data, name)
     with pdfplumber.open(pdf) as document:
         chars = [list(page.chars) for page in document.pages]
         texts = [unicodedata.normalize("NFKC", page.extract_text()).replace("∕", "/") for page in document.pages]

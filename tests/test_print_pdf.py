@@ -9,6 +9,7 @@ import io
 import re
 import subprocess
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,18 @@ from .conftest import REPO, SITE_URL
 pytestmark = pytest.mark.browser
 
 OUTPUT = REPO / "test-output"
+
+
+def save_pdf(data: bytes, name: str) -> Path:
+    """Keep a printed PDF in ``test-output/`` with its first page as a PNG, to look at; return the PDF."""
+    OUTPUT.mkdir(exist_ok=True)
+    pdf = OUTPUT / f"{name}.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(OUTPUT / f"{name}-page1")],
+        check=True,
+    )
+    return pdf
 A4_POINTS = (595, 842)
 ADDRESS_586 = f"{SITE_URL}essays/586/"
 #: Words only the site's screen chrome uses: nav, search, buttons, pager, footer, reading time,
@@ -40,13 +53,7 @@ def print_pdf(browser: Any, url: str, name: str) -> tuple[PdfReader, list[str]]:
     data = page.pdf(prefer_css_page_size=True)
     page.close()
     assert errors == []
-    OUTPUT.mkdir(exist_ok=True)
-    pdf = OUTPUT / f"{name}.pdf"
-    pdf.write_bytes(data)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(OUTPUT / f"{name}-page1")],
-        check=True,
-    )
+    save_pdf(data, name)
     reader = PdfReader(io.BytesIO(data))
     # PDF text comes back with compatibility forms (⽉ for 月); NFKC reads them as the text was.
     # The font draws the full-width solidus of 「2／4」 with the division slash glyph (∕).
