@@ -159,26 +159,34 @@
 
   // Photos below the first screen load lazily: fetch them all before printing, or paper would get
   // blank boxes. A photo that fails or takes over 15 seconds is printed without, not waited for.
-  function loadImages() {
+  function loadImages(deadline, failed) {
+    deadline = deadline || Date.now() + 15000;
+    failed = failed || [];
     var images = [];
     printed().forEach(function (container) {
       container.querySelectorAll("img").forEach(function (image) { images.push(image); });
     });
+    function ready(image) { return failed.indexOf(image) >= 0 || (image.complete && image.naturalWidth > 0); }
     return Promise.all(images.map(function (image) {
       image.loading = "eager";
       // A lazy image not yet asked for may count as "complete" with no pixels: wait for its file.
-      if (image.complete && image.naturalWidth > 0) return Promise.resolve();
+      if (ready(image)) return Promise.resolve();
       return new Promise(function (resolve) {
         image.addEventListener("load", resolve, { once: true });
-        image.addEventListener("error", resolve, { once: true });
-        window.setTimeout(resolve, 15000);
+        image.addEventListener("error", function () { failed.push(image); resolve(); }, { once: true });
+        window.setTimeout(resolve, Math.max(0, deadline - Date.now()));
       });
-    }));
+    })).then(function () {
+      // A photo may switch to another srcset candidate while the others load (the layout decides
+      // its width): look again until every photo has its pixels, or the time is up.
+      if (images.every(ready) || Date.now() >= deadline) return undefined;
+      return loadImages(deadline, failed);
+    });
   }
 
   // kind: a layout, or "all" (a split booklet's every part, in the layout already set).
   function printAs(kind) {
-    var ready = (kind === "all" ? gatherParts() : Promise.resolve()).then(loadImages);
+    var ready = (kind === "all" ? gatherParts() : Promise.resolve()).then(function () { return loadImages(); });
     return ready.then(function () {
       // Applied again after gathering, so fetched essays get vertical forms too.
       setLayout(Object.prototype.hasOwnProperty.call(LAYOUT_CLASSES, kind) ? kind : currentLayout);
