@@ -45,6 +45,17 @@ def test_line_ends_are_hashed_as_a_browser_reads_them() -> None:
     assert content_security.inline_scripts("<head><script>a\r\nb\rc</script>") == ["a\nb\nc"]
 
 
+def test_scripts_end_where_a_browser_ends_them() -> None:
+    # Inside "<!--<script>" the first "</script>" does not end the element (the HTML standard's
+    # double-escaped script data); a tokeniser that stops there hashes text no browser runs.
+    assert content_security.inline_scripts("<head><script><!--<script></script>x</script><p>") == [
+        "<!--<script></script>x"
+    ]
+    assert content_security.inline_scripts("<head><script>a</SCRIPT >b<script type=' Module '>m</script>") == ["a", "m"]
+    # An SVG script runs too; a template's content is inert until a script clones it.
+    assert content_security.inline_scripts("<body><svg><script>v</script></svg><template><script>t</script></template>") == ["v"]
+
+
 def test_policy_comes_right_after_the_character_set() -> None:
     html = content_security.with_policy(PAGE)
     head = lxml.html.fromstring(html).find("head")
