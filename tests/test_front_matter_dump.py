@@ -20,6 +20,8 @@ from .conftest import REPO
     "*別名", "&錨", "{波括弧}", "| 縦線", "> 引用", "% 百分率", "@単価", "`逆引用符`", " 前後の空白 ", "9" * 50,
     # A summary may span lines: a line of its own holding --- or ... must not close the block.
     "要約\n---\n<script>", "要約\n...\n", "\n---\n",
+    # A C1 line break (NEL) must be escaped, not written raw inside quotes; a long value stays one line.
+    "次\x85行", "長い題" * 200,
 ])
 def test_mkdocs_reads_back_every_value_as_written(value: str) -> None:
     text = front_matter.dump({"template": "tag.html", "title": value, "description": value}, "本文\n")

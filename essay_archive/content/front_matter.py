@@ -16,6 +16,12 @@ import yaml
 from essay_archive.content.essay import Essay
 
 FENCE = "---"
+#: libyaml's emitter when PyYAML has it: five times faster, and it escapes C1 controls such as
+#: U+0085 (NEL), which the pure-Python emitter writes raw inside quotes, where a reader takes
+#: them for a line break.
+_DUMPER: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+#: One line per value however long: libyaml takes the width as a C int.
+_NO_WRAP = 2**31 - 1
 
 
 def dump(data: Mapping[str, Any], body: str = "", *, flow_lists: bool = False) -> str:
@@ -24,9 +30,9 @@ def dump(data: Mapping[str, Any], body: str = "", *, flow_lists: bool = False) -
     ``flow_lists`` writes lists of plain values on one line, ``tags: [北朝鮮, ロシア]``, the way
     contributors write essay files.
     """
-    text = yaml.safe_dump(
-        dict(data), allow_unicode=True, sort_keys=False, default_flow_style=None if flow_lists else False,
-        width=float("inf"),
+    text = yaml.dump(
+        dict(data), Dumper=_DUMPER, allow_unicode=True, sort_keys=False,
+        default_flow_style=None if flow_lists else False, width=_NO_WRAP,
     )
     return f"{FENCE}\n{text}{FENCE}\n{body}"
 
