@@ -261,10 +261,16 @@ def _events(html: str) -> list[tuple[str, ...]]:
     return parser.events
 
 
-def removals(html: str) -> list[Removal]:
-    """What the sanitiser takes out of ``html``, in document order (empty when it is safe)."""
+def removals(html: str, cleaned: str | None = None) -> list[Removal]:
+    """What the sanitiser takes out of ``html``, in document order (empty when it is safe).
+
+    ``cleaned``: ``sanitise(html)``, when the caller has it already.
+    """
+    cleaned = sanitise(html) if cleaned is None else cleaned
+    if cleaned == html:
+        # Published as it stands: nothing removed, not even re-serialised (most essays).
+        return []
     parsed = _as_parsed(html)
-    cleaned = sanitise(html)
     if parsed == cleaned:
         return []
     before, after = _events(parsed), _events(cleaned)
@@ -299,13 +305,14 @@ def _source_line(removal: Removal, body: str, first_line: int) -> int:
     return first_line
 
 
-def check(html: str, body: str, first_line: int) -> Iterator[Problem]:
+def check(html: str, body: str, first_line: int, cleaned: str | None = None) -> Iterator[Problem]:
     """Yield a problem for everything the sanitiser would remove from an essay's rendered HTML.
 
     ``body`` is the Markdown it was rendered from and ``first_line`` the file line the body
     starts on: each problem is placed on the body line that most likely wrote it.
+    ``cleaned``: ``sanitise(html)``, when the caller has it already.
     """
-    for removal in removals(html):
+    for removal in removals(html, cleaned):
         ja, en = removal.describe()
         if removal.tag == "?":
             ja, en = "許されない内容", "content outside the allow-list"

@@ -32,10 +32,11 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     essay = mkdocs_state.essay_of(page)
     if essay is None:
         return None
-    problems = sorted(html_policy.check(html, essay.body, essay.body_line), key=lambda problem: problem.line)
-    config.setdefault(_PROBLEMS_KEY, []).extend(problem.format(essay.source_name) for problem in problems)
     # Published either way: what reaches readers is the sanitised HTML.
-    return html_policy.sanitise(html)
+    cleaned = html_policy.sanitise(html)
+    problems = sorted(html_policy.check(html, essay.body, essay.body_line, cleaned), key=lambda problem: problem.line)
+    config.setdefault(_PROBLEMS_KEY, []).extend(problem.format(essay.source_name) for problem in problems)
+    return cleaned
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
