@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -74,15 +76,40 @@ def build_project(root: Path, essays: dict[str, str] | None = None, **options: o
 
 
 @pytest.fixture(scope="session")
-def site_with(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
-    """``site_with("essays", "feed")``: the real site plus those fixture sets, built once a session."""
-    sites: dict[tuple[str, ...], Path] = {}
+def shared_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[Path], Path]], Path]:
+    """``shared_build(name, build)``: ``build(root)`` run once per test run, whichever worker asks first.
+
+    ``build`` makes a project in the empty folder ``root``, builds it and returns the site. Under
+    pytest-xdist every worker shares the run's temporary folder: the first to ask builds while a
+    file lock holds the others, which then read the same site. Sites built this way are shared:
+    tests only read them (a test that changes a site builds its own).
+    """
+    base = tmp_path_factory.getbasetemp()
+    # Each xdist worker gets a folder of its own below the run's (popen-gw0, popen-gw1...).
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-builds"
+    shared.mkdir(exist_ok=True)
+
+    def get(name: str, build: Callable[[Path], Path]) -> Path:
+        with open(shared / f"{name}.lock", "w", encoding="utf-8") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            done = shared / f"{name}.site"
+            if done.is_file():
+                return Path(done.read_text(encoding="utf-8"))
+            root = shared / name
+            shutil.rmtree(root, ignore_errors=True)  # what a failed build left
+            site = build(root)
+            done.write_text(str(site), encoding="utf-8")
+            return site
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def site_with(shared_build: Callable[[str, Callable[[Path], Path]], Path]) -> Callable[..., Path]:
+    """``site_with("essays", "feed")``: the real site plus those fixture sets, built once a test run."""
 
     def get(*fixture_sets: str) -> Path:
-        if fixture_sets not in sites:
-            root = tmp_path_factory.mktemp("-".join(fixture_sets))
-            sites[fixture_sets] = build_project(root, fixture_sets=fixture_sets)
-        return sites[fixture_sets]
+        return shared_build("-".join(fixture_sets), lambda root: build_project(root, fixture_sets=fixture_sets))
 
     return get
 
@@ -154,3 +181,4 @@ def _no_csp_violations(request: pytest.FixtureRequest) -> Iterator[None]:
     seen = len(CSP_VIOLATIONS)
     yield
     assert CSP_VIOLATIONS[seen:] == [], "Content-Security-Policy violations"
+

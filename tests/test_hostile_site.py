@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,12 +29,16 @@ EXECUTABLE_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "mod
 ADDRESS_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "data", "poster", "background", "xlink:href"}
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = hostile.make_hostile_project(tmp_path_factory.mktemp("hostile"))
+def _build_hostile_site(root: Path) -> Path:
+    project = hostile.make_hostile_project(root)
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
     return project / "site"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(shared_build: Callable[[str, Callable[[Path], Path]], Path]) -> Path:
+    return shared_build("hostile", _build_hostile_site)
 
 
 def _pages(site: Path) -> Iterator[tuple[Path, lxml.html.HtmlElement]]:
