@@ -182,3 +182,40 @@ def _no_csp_violations(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     assert CSP_VIOLATIONS[seen:] == [], "Content-Security-Policy violations"
 
+
+class ReaderPages:
+    """Pages kept open across one module's tests: one per viewport and palette.
+
+    Opening a page in a new context costs a context, a page and a cold cache for every test;
+    tests that only read what a fresh load shows share a page instead. A test that changes what
+    outlives a load (storage, permissions, routes, listeners) opens a page of its own.
+    """
+
+    def __init__(self, browser: object) -> None:
+        self._browser = browser
+        self._pages: dict[tuple[int, int, str], object] = {}
+
+    def open(self, url: str, viewport: dict[str, int], scheme: str = "light") -> object:
+        """The shared page for ``viewport`` and ``scheme``, freshly loaded at ``url``."""
+        key = (viewport["width"], viewport["height"], scheme)
+        page = self._pages.get(key)
+        if page is None:
+            page = self._pages[key] = self._browser.new_page(viewport=viewport, color_scheme=scheme)  # type: ignore[attr-defined]
+        # The pointer of the last test must not hover anything of this one.
+        page.mouse.move(0, 0)  # type: ignore[attr-defined]
+        page.goto(url)  # type: ignore[attr-defined]
+        return page
+
+    def close(self) -> None:
+        """Close every page and its context."""
+        for page in self._pages.values():
+            page.context.close()  # type: ignore[attr-defined]
+        self._pages.clear()
+
+
+@pytest.fixture(scope="module")
+def reader_pages(browser: object) -> Iterator[ReaderPages]:
+    """Shared pages for the tests of one module (see :class:`ReaderPages`)."""
+    pages = ReaderPages(browser)
+    yield pages
+    pages.close()

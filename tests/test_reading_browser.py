@@ -14,7 +14,7 @@ import pytest
 
 from essay_archive.content import tag_vocabulary
 
-from .conftest import REPO, SITE_URL
+from .conftest import REPO, SITE_URL, ReaderPages
 
 pytestmark = pytest.mark.browser
 
@@ -37,19 +37,18 @@ READER_PAGES = {
 CITATION_586 = f"石館「北朝鮮軍ウクライナ派兵」（第586号、2024年12月）{SITE_URL}essays/586/"
 
 
-def open_page(browser: Any, url: str, viewport: dict[str, int] = DESKTOP, scheme: str = "light", **options: Any) -> Any:
-    page = browser.new_page(viewport=viewport, color_scheme=scheme, **options)
-    page.goto(url)
-    return page
+def open_page(pages: ReaderPages, url: str, viewport: dict[str, int] = DESKTOP, scheme: str = "light") -> Any:
+    """The module's shared page for ``viewport`` and ``scheme``, loaded at ``url`` (left open)."""
+    return pages.open(url, viewport, scheme)
 
 
 @pytest.mark.parametrize("scheme", PALETTES, ids=PALETTES)
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
 @pytest.mark.parametrize("address", READER_PAGES.values(), ids=READER_PAGES.keys())
 def test_every_page_reads_in_one_column_without_sideways_scrolling(
-    browser: Any, site_server: str, address: str, viewport: dict[str, int], scheme: str
+    reader_pages: ReaderPages, site_server: str, address: str, viewport: dict[str, int], scheme: str
 ) -> None:
-    page = open_page(browser, site_server + address, viewport, scheme)
+    page = open_page(reader_pages, site_server + address, viewport, scheme)
     assert page.locator("body").get_attribute("data-md-color-scheme") == PALETTES[scheme]
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     # No table-of-contents column anywhere; the menu sidebar only as the phone's drawer.
@@ -62,11 +61,10 @@ def test_every_page_reads_in_one_column_without_sideways_scrolling(
     OUTPUT.mkdir(exist_ok=True)
     name = next(key for key, value in READER_PAGES.items() if value == address)
     page.screenshot(path=str(OUTPUT / f"reading-{name}-{viewport['width']}-{scheme}.png"), full_page=True)
-    page.close()
 
 
-def test_essay_column_is_centred_with_no_sidebar_at_desktop_width(browser: Any, site_server: str) -> None:
-    page = open_page(browser, site_server + "essays/586/")
+def test_essay_column_is_centred_with_no_sidebar_at_desktop_width(reader_pages: ReaderPages, site_server: str) -> None:
+    page = open_page(reader_pages, site_server + "essays/586/")
     column = page.locator(".md-content").bounding_box()
     assert column is not None
     left, right = column["x"], DESKTOP["width"] - (column["x"] + column["width"])
@@ -76,11 +74,10 @@ def test_essay_column_is_centred_with_no_sidebar_at_desktop_width(browser: Any, 
     assert visible_sidebars == 0
     # The current section is marked in the header menu: an essay belongs to 一覧.
     assert page.locator(".site-menu__link[aria-current]").inner_text() == "一覧"
-    page.close()
 
 
-def test_phone_menu_opens_as_a_drawer(browser: Any, site_server: str) -> None:
-    page = open_page(browser, site_server + "essays/586/", PHONE)
+def test_phone_menu_opens_as_a_drawer(reader_pages: ReaderPages, site_server: str) -> None:
+    page = open_page(reader_pages, site_server + "essays/586/", PHONE)
     page.locator("label.md-header__button[for='__drawer']").click()
     drawer = page.locator(".md-sidebar--primary .md-nav__link", has_text="このサイトについて")
     drawer.wait_for(state="visible")
@@ -89,22 +86,22 @@ def test_phone_menu_opens_as_a_drawer(browser: Any, site_server: str) -> None:
                     " link.getBoundingClientRect().left >= 0 ? resolve() : requestAnimationFrame(check); })())")
     box = drawer.bounding_box()
     assert box is not None and 0 <= box["x"] < PHONE["width"]
-    page.close()
 
 
 @pytest.mark.parametrize(("address", "trail"), [
     ("essays/year/2024/", ["一覧", "2024年"]),
     ("tags/北朝鮮/", ["タグ", "北朝鮮"]),
 ])
-def test_listing_pages_show_where_they_sit(browser: Any, site_server: str, address: str, trail: list[str]) -> None:
-    page = open_page(browser, site_server + address, PHONE)
+def test_listing_pages_show_where_they_sit(
+    reader_pages: ReaderPages, site_server: str, address: str, trail: list[str]
+) -> None:
+    page = open_page(reader_pages, site_server + address, PHONE)
     assert page.locator(".reading-breadcrumb li").all_inner_texts() == trail
     assert page.locator(".reading-breadcrumb [aria-current='page']").inner_text() == trail[-1]
-    page.close()
 
 
-def test_essay_header_order_breadcrumb_and_edit_link(browser: Any, site_server: str) -> None:
-    page = open_page(browser, site_server + "essays/586/")
+def test_essay_header_order_breadcrumb_and_edit_link(reader_pages: ReaderPages, site_server: str) -> None:
+    page = open_page(reader_pages, site_server + "essays/586/")
     assert page.locator(".reading-breadcrumb li").all_inner_texts() == ["一覧", "2024年", "第586号"]
     assert page.locator(".reading-breadcrumb a").evaluate_all("(links) => links.map((a) => a.pathname)") == [
         "/archive/essays/", "/archive/essays/year/2024/"]
@@ -124,7 +121,6 @@ def test_essay_header_order_breadcrumb_and_edit_link(browser: Any, site_server: 
     edit = page.locator(".essay-edit a")
     assert edit.inner_text() == "この号の誤りを直す"
     assert edit.get_attribute("href") == "https://github.com/essay-archive/archive/edit/main/essays/0586.md"
-    page.close()
 
 
 _LATIN_WORDS = r"""() => {
@@ -147,12 +143,11 @@ _LATIN_WORDS = r"""() => {
 
 
 @pytest.mark.parametrize("address", [*READER_PAGES.values(), "404.html"], ids=[*READER_PAGES, "404"])
-def test_no_english_interface_text(browser: Any, site_server: str, address: str) -> None:
-    page = open_page(browser, site_server + address)
+def test_no_english_interface_text(reader_pages: ReaderPages, site_server: str, address: str) -> None:
+    page = open_page(reader_pages, site_server + address)
     # Service names are proper nouns: LINE (X is one letter).
     assert [word for word in page.evaluate(_LATIN_WORDS) if word != "LINE"] == []
     assert "Made with" not in page.locator("footer").inner_text()
-    page.close()
 
 
 def test_404_page_is_styled_at_any_address(browser: Any, site_server: str) -> None:
@@ -189,9 +184,10 @@ _LINE_LENGTH = """() => {
     (DESKTOP, (17, 22), (35, 40)),
 ], ids=["phone", "desktop"])
 def test_body_size_and_line_length(
-    browser: Any, site_server: str, viewport: dict[str, int], sizes: tuple[int, int], characters: tuple[float, float]
+    reader_pages: ReaderPages, site_server: str, viewport: dict[str, int], sizes: tuple[int, int],
+    characters: tuple[float, float],
 ) -> None:
-    page = open_page(browser, site_server + "essays/586/", viewport)
+    page = open_page(reader_pages, site_server + "essays/586/", viewport)
     measured = page.evaluate(_LINE_LENGTH)
     assert sizes[0] <= measured["size"] <= sizes[1]
     # Japanese characters are square: a line holds its width divided by the font size.
@@ -200,7 +196,6 @@ def test_body_size_and_line_length(
     assert measured["lineBreak"] == "strict"
     assert measured["titleBreak"] == "auto-phrase"
     assert measured["meta"] >= 14
-    page.close()
 
 
 #: The lines of an element's text as laid out: the characters grouped by the top of their box.
@@ -243,25 +238,25 @@ _SMALL_TEXT = """() => {
 
 
 @pytest.mark.parametrize("address", READER_PAGES.values(), ids=READER_PAGES.keys())
-def test_no_text_below_14px_on_a_phone(browser: Any, site_server: str, address: str) -> None:
-    page = open_page(browser, site_server + address, PHONE)
+def test_no_text_below_14px_on_a_phone(reader_pages: ReaderPages, site_server: str, address: str) -> None:
+    page = open_page(reader_pages, site_server + address, PHONE)
     assert page.evaluate(_SMALL_TEXT) == []
-    page.close()
 
 
-def test_title_breaks_between_phrases_on_a_phone(browser: Any, site_server: str) -> None:
-    page = open_page(browser, site_server + "essays/586/", PHONE)
+def test_title_breaks_between_phrases_on_a_phone(reader_pages: ReaderPages, site_server: str) -> None:
+    page = open_page(reader_pages, site_server + "essays/586/", PHONE)
     # Lines of the title as laid out: 「北朝鮮軍ウクライナ派兵」 fits one line or breaks between phrases.
     assert page.locator(".essay-title").evaluate(_LINES_OF) == ["北朝鮮軍ウクライナ派兵"]
     # Narrower than the title (a longer title, a larger text size): it breaks where words meet.
     page.evaluate("document.querySelector('.essay-title').style.width = '9.5em'")
     lines = page.locator(".essay-title").evaluate(_LINES_OF)
     assert lines in (["北朝鮮軍", "ウクライナ派兵"], ["北朝鮮軍ウクライナ", "派兵"])
-    page.close()
 
 
 #: The first words of each paragraph in which a line (after its first) starts with a tilde.
 _TILDES_STARTING_A_LINE = f"""(paragraphs) => paragraphs
+  // Only a paragraph holding a tilde can have a line that starts with one: others need no layout walk.
+  .filter((paragraph) => /[～〜]/.test(paragraph.textContent))
   .filter((paragraph) => ({_LINES_OF})(paragraph).slice(1).some((line) => '～〜'.includes(line[0])))
   .map((paragraph) => paragraph.textContent.slice(0, 12))"""
 
@@ -302,8 +297,10 @@ _CONTRAST = """(element) => {
 
 
 @pytest.mark.parametrize("scheme", PALETTES, ids=PALETTES)
-def test_action_buttons_stay_readable_on_hover_and_focus(browser: Any, site_server: str, scheme: str) -> None:
-    page = open_page(browser, site_server + "essays/586/", DESKTOP, scheme)
+def test_action_buttons_stay_readable_on_hover_and_focus(
+    reader_pages: ReaderPages, site_server: str, scheme: str
+) -> None:
+    page = open_page(reader_pages, site_server + "essays/586/", DESKTOP, scheme)
     buttons = page.locator(".reading-actions :is(button, a)")
     assert buttons.count() >= 10
     for index in range(buttons.count()):
@@ -315,14 +312,13 @@ def test_action_buttons_stay_readable_on_hover_and_focus(browser: Any, site_serv
         button.focus()
         assert button.evaluate(_CONTRAST) >= 4.5, f"{label} on focus"
         button.blur()
-    page.close()
 
 
 # ---- Search -------------------------------------------------------------------------------------
 
 
-def test_tab_out_of_search_closes_it(browser: Any, site_server: str) -> None:
-    page = open_page(browser, site_server + "essays/586/")
+def test_tab_out_of_search_closes_it(reader_pages: ReaderPages, site_server: str) -> None:
+    page = open_page(reader_pages, site_server + "essays/586/")
     page.locator(".md-search__input").focus()
     assert page.evaluate("document.getElementById('__search').checked")
     for _ in range(6):
@@ -332,7 +328,6 @@ def test_tab_out_of_search_closes_it(browser: Any, site_server: str) -> None:
     assert not page.evaluate("document.getElementById('__search').checked")
     # Nothing dims the page any more: the overlay fades out and is gone.
     page.locator(".md-search__overlay").wait_for(state="hidden", timeout=2000)
-    page.close()
 
 
 # ---- Text size ----------------------------------------------------------------------------------
@@ -413,8 +408,8 @@ def test_cite_and_copy_link_buttons_copy_exact_text(browser: Any, site_server: s
 # ---- Phones: pager and touch targets --------------------------------------------------------------
 
 
-def test_pager_is_stacked_full_width_with_arrows_on_a_phone(browser: Any, site_server: str) -> None:
-    page = open_page(browser, site_server + "essays/585/", PHONE)
+def test_pager_is_stacked_full_width_with_arrows_on_a_phone(reader_pages: ReaderPages, site_server: str) -> None:
+    page = open_page(reader_pages, site_server + "essays/585/", PHONE)
     links = page.locator(".essay-pager__link")
     assert links.count() == 2
     boxes = [links.nth(index).bounding_box() for index in range(2)]
@@ -426,7 +421,6 @@ def test_pager_is_stacked_full_width_with_arrows_on_a_phone(browser: Any, site_s
         ['previous', '::before'], ['next', '::after']].map(([side, pseudo]) => getComputedStyle(
             document.querySelector(`.essay-pager__link--${side} .essay-pager__direction`), pseudo).content)""")
     assert "←" in arrows[0] and "→" in arrows[1]
-    page.close()
 
 
 @pytest.mark.parametrize(("address", "selector"), [
@@ -436,26 +430,24 @@ def test_pager_is_stacked_full_width_with_arrows_on_a_phone(browser: Any, site_s
     ("essays/", ".essay-year-link"),
     ("tags/", ".tag-cloud__tag"),
 ], ids=["tags", "buttons", "pager", "years", "tag-index"])
-def test_touch_targets_on_a_phone(browser: Any, site_server: str, address: str, selector: str) -> None:
-    page = open_page(browser, site_server + address, PHONE)
+def test_touch_targets_on_a_phone(reader_pages: ReaderPages, site_server: str, address: str, selector: str) -> None:
+    page = open_page(reader_pages, site_server + address, PHONE)
     sizes = page.locator(selector).evaluate_all(
         "(elements) => elements.filter((e) => e.checkVisibility()).map((e) => {"
         " const box = e.getBoundingClientRect(); return [e.textContent.trim(), box.width, box.height]; })")
     assert sizes
     small = [size for size in sizes if size[1] < 44 or size[2] < 44]
     assert small == []
-    page.close()
 
 
 
-def test_tag_index_is_in_reading_order(browser: Any, site_server: str) -> None:
+def test_tag_index_is_in_reading_order(reader_pages: ReaderPages, site_server: str) -> None:
     # The real vocabulary's code-point order differs from its 五十音順 (ウクライナ戦争 would follow 中国).
     vocabulary, _ = tag_vocabulary.load_vocabulary(REPO / "essays" / "tags.yml")
     by_reading = sorted(vocabulary.readings, key=lambda tag: tag_vocabulary.reading_key(vocabulary.readings[tag]))
     assert by_reading != sorted(vocabulary.readings)
-    page = open_page(browser, site_server + "tags/", PHONE)
+    page = open_page(reader_pages, site_server + "tags/", PHONE)
     assert page.locator("#tags-by-name").inner_text() == "五十音順"
     shown = page.locator(".tag-cloud__tag").evaluate_all(
         "(tags) => tags.map((tag) => tag.firstChild.textContent.trim())")
     assert shown == by_reading
-    page.close()
