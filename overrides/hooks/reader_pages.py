@@ -1,6 +1,7 @@
 """Home and about: the hand-written pages for readers state facts computed from the archive.
 
-Also gives templates the ``phrase_breaks`` filter for large Japanese titles.
+Also gives templates the site's helpers (``essay_archive.site.template_helpers``): the
+``phrase_breaks`` filter for large Japanese titles and ``tag_url``.
 
 A page whose front matter has ``archive_facts: true`` may write ``{{ facts.essay_count }}``,
 ``{{ facts.holdings }}``, ``{{ facts.newest.title }}``… (see ``essay_archive.site.archive_facts``).
@@ -18,8 +19,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from essay_archive.site import archive_facts, mkdocs_state
-from essay_archive.site.phrase_breaks import phrase_breaks
+from essay_archive.site import archive_facts, mkdocs_state, template_helpers
 
 HOME_TEMPLATE = "home.html"
 #: Essays listed on the home page under the newest one.
@@ -27,9 +27,7 @@ NEWEST_ON_HOME = 10
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-    # Titles shown large (an essay's h1, the newest essay on home) break between words on phones.
-    env.filters["phrase_breaks"] = phrase_breaks
-    return env
+    return template_helpers.install(env)
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Any) -> str | None:

@@ -1,8 +1,10 @@
 """Index the essay pages for search while MkDocs writes them, and check the index before the build succeeds.
 
-Pagefind starts with the build (``on_files``) and gets each essay page as it is written
-(``on_post_page``); ``on_post_build`` takes the finished index, writes it, checks it and only
-then puts it in place (``essay_archive.site.search_index``). A failing check stops the build.
+Pagefind starts with the build (``on_files``) and gets each essay as soon as its body is
+rendered (``on_page_content``, the indexed part of its page: ``essay_archive.site.search_documents``),
+so it indexes while MkDocs converts the other essays and renders the pages; ``on_post_build``
+takes the finished index, writes it, checks it and only then puts it in place
+(``essay_archive.site.search_index``). A failing check stops the build.
 
 Under ``mkdocs serve``, a rebuild after a save renders only the pages the save affects: the index
 is then rebuilt from the pages on disk in the background, and the saved essay is served at once.
@@ -25,6 +27,7 @@ from mkdocs.structure.pages import Page
 
 from essay_archive.site import mkdocs_state
 from essay_archive.site import search_index
+from essay_archive.site.search_documents import SearchDocuments
 
 log = logging.getLogger("mkdocs.hooks.search_index")
 
@@ -34,6 +37,8 @@ _serving = False
 _shard_size = search_index.SHARD_SIZE
 #: This build's indexer, fed page by page; None when the index is rebuilt from disk instead.
 _builder: search_index.IndexBuilder | None = None
+#: What the indexer is fed: each essay's search document.
+_documents: SearchDocuments | None = None
 
 
 def _index_from_disk(site_dir: Path) -> int:
@@ -66,7 +71,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
-    global _builder
+    global _builder, _documents
     _stop_builder()
     if _serving and (Path(config.site_dir) / search_index.INDEX_FOLDER).is_dir():
         # A preview rebuild: only the affected pages are written; search catches up afterwards.
@@ -77,6 +82,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         _builder = search_index.start_builder(numbers, _shard_size)
     except search_index.SearchIndexError as error:
         raise Abort(str(error)) from error
+    _documents = SearchDocuments.for_build(config)
     return None
 
 
@@ -88,11 +94,12 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     return None
 
 
-def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     essay = mkdocs_state.essay_of(page)
-    if essay is not None and _builder is not None:
-        # The page as it is written (after every hook that changes its text), at its own address.
-        _builder.add(essay.number, output, "/" + page.url)
+    if essay is not None and _builder is not None and _documents is not None:
+        # The body as the page will show it (this hook runs after the sanitiser), at the page's
+        # own address: Pagefind indexes it while MkDocs goes on with the next essay.
+        _builder.add(essay.number, _documents.render(essay, html, page.url), "/" + page.url)
     return None
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -44,12 +43,6 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     config[_TAGS_KEY] = tags
     config[_RELATED_KEY] = RelatedEssays(archive.essays)
     return files
-
-
-def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-    # Templates link tags through the same function that placed the pages.
-    env.globals["tag_url"] = tag_vocabulary.tag_url
-    return env
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
