@@ -412,6 +412,63 @@ def query_numbers(shards: Sequence[Shard]) -> list[int]:
     return [shard.numbers[0] for shard in shards if shard.numbers]
 
 
+class QueryCheck:
+    """:func:`query_check` started: Node.js runs while the build checks the files meanwhile."""
+
+    def __init__(
+        self, root: Path, shards: Sequence[Shard], urls: Mapping[int, str] | None = None, node: str | None = None,
+    ) -> None:
+        self._numbers = query_numbers(shards)
+        self._urls = urls or {}
+        self._process: subprocess.Popen[str] | None = None
+        self._problems: list[str] = []
+        if not self._numbers:
+            return
+        node = node or shutil.which("node")
+        if node is None:
+            self._problems = [bilingual(
+                "検索の索引を試すための Node.js (node) がありません。nodejs を入れてください（make system-deps）",
+                "Node.js (node) is needed to try the search index; install nodejs (make system-deps)",
+            )]
+            return
+        command = [node, str(QUERY_SCRIPT), str(root), ",".join(shard.folder for shard in shards),
+                   *(str(number) for number in self._numbers)]
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                         text=True, encoding="utf-8")
+
+    def cancel(self) -> None:
+        """Stop Node.js (the files failed their check: its answer no longer matters)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+
+    def problems(self) -> list[str]:
+        """Wait for Node.js: a problem for each essay its search does not find."""
+        if self._process is None:
+            return self._problems
+        try:
+            stdout, stderr = self._process.communicate(timeout=QUERY_PATIENCE)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            return [bilingual("検索の索引の試験が時間内に終わりませんでした", "trying the search index timed out")]
+        if self._process.returncode != 0:
+            detail = "\n".join(stderr.strip().splitlines()[:6])
+            return [bilingual("検索の索引を読み込めません（ブラウザーでも検索できません）",
+                              "the search index does not load, so search would fail in the browser") + f"\n{detail}"]
+        answers = {}
+        for line in stdout.splitlines():
+            answer = json.loads(line)
+            answers[answer["query"]] = answer["urls"]
+        problems = []
+        for number in self._numbers:
+            if self._urls.get(number, essay_url(number)) not in answers.get(str(number), []):
+                problems.append(bilingual(
+                    f"検索の索引で「{number}」を探しても第{number}号が見つかりません",
+                    f"searching the index for {number} does not find essay {number}",
+                ))
+        return problems
+
+
 def query_check(
     root: Path, shards: Sequence[Shard], urls: Mapping[int, str] | None = None, node: str | None = None,
 ) -> list[str]:
@@ -421,38 +478,7 @@ def query_check(
     number must bring that essay up among the first results (at its address in ``urls``, by
     default ``essay_url``).
     """
-    numbers = query_numbers(shards)
-    if not numbers:
-        return []
-    node = node or shutil.which("node")
-    if node is None:
-        return [bilingual(
-            "検索の索引を試すための Node.js (node) がありません。nodejs を入れてください（make system-deps）",
-            "Node.js (node) is needed to try the search index; install nodejs (make system-deps)",
-        )]
-    command = [node, str(QUERY_SCRIPT), str(root), ",".join(shard.folder for shard in shards),
-               *(str(number) for number in numbers)]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
-                                timeout=QUERY_PATIENCE, check=False)
-    except subprocess.TimeoutExpired:
-        return [bilingual("検索の索引の試験が時間内に終わりませんでした", "trying the search index timed out")]
-    if result.returncode != 0:
-        detail = "\n".join(result.stderr.strip().splitlines()[:6])
-        return [bilingual("検索の索引を読み込めません（ブラウザーでも検索できません）",
-                          "the search index does not load, so search would fail in the browser") + f"\n{detail}"]
-    answers = {}
-    for line in result.stdout.splitlines():
-        answer = json.loads(line)
-        answers[answer["query"]] = answer["urls"]
-    problems = []
-    for number in numbers:
-        if (urls or {}).get(number, essay_url(number)) not in answers.get(str(number), []):
-            problems.append(bilingual(
-                f"検索の索引で「{number}」を探しても第{number}号が見つかりません",
-                f"searching the index for {number} does not find essay {number}",
-            ))
-    return problems
+    return QueryCheck(root, shards, urls, node).problems()
 
 
 def page_shards(site_dir: Path) -> list[str] | None:
@@ -503,10 +529,14 @@ def finish_index(
     staging = site_dir / STAGING_FOLDER
     write_index(staging, files, writer)
     shards = builder.shards
+    # Node.js loads the index (half a second) while the files are checked here.
+    query = QueryCheck(staging, shards, builder.urls)
     problems = check_index(staging, shards, reference, written=files,
                            page_shards=page_shards(site_dir) if check_pages else None)
-    if not problems:
-        problems = query_check(staging, shards, builder.urls)
+    if problems:
+        query.cancel()
+    else:
+        problems = query.problems()
     if problems:
         shutil.rmtree(staging, ignore_errors=True)
         raise SearchIndexError(bilingual(
