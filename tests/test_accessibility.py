@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, ReaderPages
 
 pytestmark = pytest.mark.browser
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 900}
 
 #: Pages axe-core audits, by name: their address below the site root. Every kind of page the
 #: site has belongs here; add the tag index ("tags/") and each new kind of page when it lands.
@@ -34,8 +36,13 @@ def _axe_violations(page) -> list[dict]:
     if not AXE.is_file():
         raise AssertionError(f"{AXE} is missing: run `npm ci` (make test does it)")
     # Evaluated from outside the page: an inline <script> would be refused by the site's policy.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
+    page.evaluate(_axe_source())
     return page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
 
 
 def _describe(violations: list[dict]) -> list[str]:
@@ -48,24 +55,22 @@ def _describe(violations: list[dict]) -> list[str]:
 
 @pytest.mark.parametrize("palette", PALETTES.values(), ids=PALETTES.keys())
 @pytest.mark.parametrize("address", AUDITED_PAGES.values(), ids=AUDITED_PAGES.keys())
-def test_axe_finds_nothing_serious(browser, site_server: str, address: str, palette: tuple[str, str]) -> None:
+def test_axe_finds_nothing_serious(
+    reader_pages: ReaderPages, site_server: str, address: str, palette: tuple[str, str]
+) -> None:
     color_scheme, material_scheme = palette
-    page = browser.new_page(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
-    page.goto(site_server + address)
+    page = reader_pages.open(site_server + address, DESKTOP, color_scheme)
     assert page.locator("body").get_attribute("data-md-color-scheme") == material_scheme
     violations = [violation for violation in _axe_violations(page) if violation["impact"] in BLOCKING_IMPACTS]
     assert _describe(violations) == []
-    page.close()
 
 
-def test_axe_sees_a_planted_violation(browser, site_server: str) -> None:
+def test_axe_sees_a_planted_violation(reader_pages: ReaderPages, site_server: str) -> None:
     # Proves the audit runs at all: an image without alternative text is a critical violation.
-    page = browser.new_page()
-    page.goto(site_server + "essays/586/")
+    page = reader_pages.open(site_server + "essays/586/", DESKTOP)
     page.evaluate("document.querySelector('.essay-body').append(document.createElement('img'))")
     ids = {violation["id"] for violation in _axe_violations(page) if violation["impact"] in BLOCKING_IMPACTS}
     assert "image-alt" in ids
-    page.close()
 
 
 def test_palette_toggle_switches_and_is_remembered(browser, site_server: str) -> None:
@@ -98,9 +103,8 @@ _CONTRAST_OF_FIRST_PARAGRAPH = """() => {
 }"""
 
 
-def test_keyboard_reader_skips_to_the_essay(browser, site_server: str, tmp_path: Path) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(site_server + "essays/586/")
+def test_keyboard_reader_skips_to_the_essay(reader_pages: ReaderPages, site_server: str, tmp_path: Path) -> None:
+    page = reader_pages.open(site_server + "essays/586/", DESKTOP)
     page.keyboard.press("Tab")
     skip = page.locator(":focus")
     assert skip.inner_text() == "本文へ移動"
@@ -118,13 +122,11 @@ def test_keyboard_reader_skips_to_the_essay(browser, site_server: str, tmp_path:
     # The next Tab lands in the page's own content, not back in the header or the navigation.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('.md-content') !== null")
-    page.close()
 
 
 @pytest.mark.parametrize("address", AUDITED_PAGES.values(), ids=AUDITED_PAGES.keys())
-def test_every_page_has_one_japanese_skip_link(browser, site_server: str, address: str) -> None:
-    page = browser.new_page()
-    page.goto(site_server + address)
+def test_every_page_has_one_japanese_skip_link(reader_pages: ReaderPages, site_server: str, address: str) -> None:
+    page = reader_pages.open(site_server + address, DESKTOP)
     # Material's own skip link (コンテンツにスキップ, only on pages with headings) is hidden.
     # checkVisibility() is false under display: none, which also takes a link out of the tab order.
     reachable = page.evaluate(
@@ -133,12 +135,10 @@ def test_every_page_has_one_japanese_skip_link(browser, site_server: str, addres
     )
     assert reachable == ["本文へ移動"]
     assert page.locator("#main-content").count() == 1
-    page.close()
 
 
-def test_focus_ring_is_visible_on_links(browser, site_server: str) -> None:
-    page = browser.new_page()
-    page.goto(site_server + "essays/586/")
+def test_focus_ring_is_visible_on_links(reader_pages: ReaderPages, site_server: str) -> None:
+    page = reader_pages.open(site_server + "essays/586/", DESKTOP)
     for _ in range(3):
         page.keyboard.press("Tab")
     style = page.evaluate(
@@ -146,7 +146,6 @@ def test_focus_ring_is_visible_on_links(browser, site_server: str) -> None:
         " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
     )
     assert style[0] != "none" and style[1] >= 2
-    page.close()
 
 
 def test_palette_toggle_works_from_the_keyboard(browser, site_server: str) -> None:
