@@ -52,7 +52,9 @@ def shards() -> list[search_index.Shard]:
     return search_index.plan_shards(NUMBERS, 2)
 
 
-def reference() -> dict[str, bytes]:
+@pytest.fixture(scope="module")
+def reference_files() -> dict[str, bytes]:
+    """The installed Pagefind's own files, which the check compares with (read only, so made once)."""
     builder = search_index.start_builder([], 2)
     try:
         return builder.reference.result()
@@ -66,9 +68,11 @@ def copy_of(site: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(site, tmp_path / "site"))
 
 
-def test_a_whole_index_passes_and_answers_each_shards_number(indexed_site: Path) -> None:
+def test_a_whole_index_passes_and_answers_each_shards_number(
+    indexed_site: Path, reference_files: dict[str, bytes]
+) -> None:
     assert sorted(path.name for path in indexed_site.glob("pagefind*")) == ["pagefind", "pagefind-1"]
-    assert search_index.check_index(indexed_site, shards(), reference(),
+    assert search_index.check_index(indexed_site, shards(), reference_files,
                                     page_shards=search_index.page_shards(indexed_site)) == []
     assert search_index.query_check(indexed_site, shards()) == []
     assert not (indexed_site / search_index.STAGING_FOLDER).exists()
@@ -107,7 +111,9 @@ def test_a_write_cut_short_fails_the_check_and_keeps_the_old_index(indexed_site:
     ("drop-shard", "索引フォルダー pagefind-1/ がありません"),
     ("entry-count", "pagefind-entry.json のページ数 1 が 2 編と違います"),
 ])
-def test_the_check_refuses_a_damaged_index(indexed_site: Path, tmp_path: Path, damage: str, expected: str) -> None:
+def test_the_check_refuses_a_damaged_index(
+    indexed_site: Path, tmp_path: Path, reference_files: dict[str, bytes], damage: str, expected: str
+) -> None:
     import json
     import shutil
 
@@ -128,7 +134,7 @@ def test_the_check_refuses_a_damaged_index(indexed_site: Path, tmp_path: Path, d
         data = json.loads(entry.read_text(encoding="utf-8"))
         data["languages"]["ja"]["page_count"] = 1
         entry.write_text(json.dumps(data), encoding="utf-8")
-    problems = search_index.check_index(site, shards(), reference())
+    problems = search_index.check_index(site, shards(), reference_files)
     assert any(expected in problem for problem in problems), problems
 
 
@@ -145,8 +151,8 @@ def test_running_the_index_catches_what_sizes_cannot(indexed_site: Path, tmp_pat
     assert problem.startswith("検索の索引を読み込めません") and "WASM" in problem
 
 
-def test_the_pages_must_name_every_shard(indexed_site: Path) -> None:
-    problems = search_index.check_index(indexed_site, shards(), reference(), page_shards=[])
+def test_the_pages_must_name_every_shard(indexed_site: Path, reference_files: dict[str, bytes]) -> None:
+    problems = search_index.check_index(indexed_site, shards(), reference_files, page_shards=[])
     assert problems == [
         "ページが検索欄に渡す索引の一覧 [] が実際の索引 ['pagefind-1'] と違います"
         " (the pages do not name every shard of the index for the search box to merge)"
