@@ -120,7 +120,13 @@ def test_every_page_announces_the_feed(feed_site: Path) -> None:
         assert [urljoin(page_url, href) for href in parser.feeds] == [SITE_URL + "feed.xml"], path
 
 
-def test_feed_keeps_the_twenty_newest(tmp_path: Path) -> None:
+#: Where the second build is published: the feed's addresses must follow site_url.
+OTHER_SITE_URL = "https://essays.example.org/"
+
+
+@pytest.fixture(scope="module")
+def long_feed(tmp_path_factory: pytest.TempPathFactory) -> ElementTree.Element:
+    """The feed of one more build: 22 older essays besides the real ones, published at another address."""
     extra = {
         f"{number:04d}.md": (
             f"---\nnumber: {number}\ntitle: 古い号その{number}\ndate: 2001-{number % 12 + 1:02d}\n"
@@ -128,23 +134,24 @@ def test_feed_keeps_the_twenty_newest(tmp_path: Path) -> None:
         )
         for number in range(1, 23)
     }
-    project = make_project(tmp_path / "project", extra)
-    result = mkdocs_build(project)
+    project = make_project(tmp_path_factory.mktemp("long-feed") / "project", extra)
+    result = mkdocs_build(project, SITE_URL=OTHER_SITE_URL)
     assert result.returncode == 0, result.stderr
-    root = ElementTree.parse(project / "site" / "feed.xml").getroot()
+    return ElementTree.parse(project / "site" / "feed.xml").getroot()
+
+
+def test_feed_keeps_the_twenty_newest(long_feed: ElementTree.Element) -> None:
     numbers = [int(entry.findtext("atom:id", namespaces=NS).rstrip("/").rsplit("/", 1)[1])
-               for entry in root.findall("atom:entry", NS)]
+               for entry in long_feed.findall("atom:entry", NS)]
     assert len(numbers) == atom_feed.FEED_ENTRIES == 20
     assert numbers == [586, 585, 584, *range(22, 5, -1)]
 
 
-def test_feed_follows_site_url(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "project")
-    result = mkdocs_build(project, SITE_URL="https://essays.example.org/")
-    assert result.returncode == 0, result.stderr
-    root = ElementTree.parse(project / "site" / "feed.xml").getroot()
-    assert root.find("atom:link[@rel='self']", NS).get("href") == "https://essays.example.org/feed.xml"
-    assert root.findtext("atom:entry/atom:id", namespaces=NS) == "https://essays.example.org/essays/586/"
+def test_feed_follows_site_url(long_feed: ElementTree.Element) -> None:
+    assert long_feed.find("atom:link[@rel='self']", NS).get("href") == OTHER_SITE_URL + "feed.xml"
+    assert long_feed.findtext("atom:entry/atom:id", namespaces=NS) == OTHER_SITE_URL + "essays/586/"
+    ids = [element.text for element in long_feed.findall("atom:entry/atom:id", NS)]
+    assert ids and all(entry_id.startswith(OTHER_SITE_URL) for entry_id in ids)
 
 
 def test_absolute_addresses_resolve_against_the_page() -> None:
