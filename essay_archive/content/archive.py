@@ -8,8 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeAlias
 
 from essay_archive.content import (
+    archive_cache,
     essay_file,
     html_policy,
     image_rules,
@@ -67,7 +69,17 @@ class Archive:
 
     def essays_with_tag(self, tag: str) -> list[Essay]:
         """The essays carrying ``tag``, oldest first."""
-        return [essay for essay in self.essays if tag in essay.tags]
+        return list(self._by_tag.get(tag, ()))
+
+    @functools.cached_property
+    def _by_tag(self) -> dict[str, list[Essay]]:
+        # One pass, after load() has sorted the essays: tag pages and booklets ask for every
+        # tag, and a pass over the whole archive per tag grew with tags times essays.
+        by_tag: dict[str, list[Essay]] = defaultdict(list)
+        for essay in self.essays:
+            for tag in dict.fromkeys(essay.tags):
+                by_tag[tag].append(essay)
+        return by_tag
 
     def by_year(self) -> list[tuple[int, list[Essay]]]:
         """Essays grouped by year, newest year first and newest essay first within it."""
@@ -100,11 +112,13 @@ def essay_paths(essays_dir: Path) -> list[Path]:
 
 #: The number a file's front matter declares, and the line of its ``number:`` key.
 _Claim = tuple[int, int]
+#: One file checked: the essay if valid, its problems, its claimed number, the images it names.
+CheckedEssay: TypeAlias = tuple[Essay | None, list[Problem], _Claim | None, set[str]]
+#: Check results kept between readings of one archive (``mkdocs serve`` rebuilds).
+CheckCache: TypeAlias = archive_cache.EssayCheckCache[CheckedEssay]
 
 
-def _read_essay(
-    path: Path, vocabulary: dict[str, str], renderer: BodyRenderer | None = None
-) -> tuple[Essay | None, list[Problem], _Claim | None, set[str]]:
+def _read_essay(path: Path, vocabulary: dict[str, str], renderer: BodyRenderer | None = None) -> CheckedEssay:
     """Check one essay file: the essay when it is valid, its problems in line order, the number
     the file claims (for the uniqueness check across files), and the names of the image files
     it refers to (for the unused-image check).
@@ -228,14 +242,30 @@ def _duplicate_problems(claims: dict[int, list[tuple[Path, int]]]) -> dict[Path,
     return problems
 
 
+def _image_folder(path: Path) -> Path:
+    # The folder the image check opens: named after the number in the file name.
+    match = schema.FILE_NAME.match(path.name)
+    return path.parent / image_rules.folder_name(int(match["number"]) if match else 0)
+
+
 def read_archive(
-    essays_dir: Path, paths: Iterable[Path] | None = None, *, renderer: BodyRenderer | None = None
+    essays_dir: Path,
+    paths: Iterable[Path] | None = None,
+    *,
+    renderer: BodyRenderer | None = None,
+    cache: CheckCache | None = None,
+    context: object = None,
 ) -> Archive:
     """Read the vocabulary and every essay once; report numbers used by two files.
 
     With ``paths``, only those files are checked, but their numbers must still be unique
     among all the essays of ``essays_dir``. With ``renderer``, each body's rendered HTML is
     checked against the allow-list too (``essay check``; the build checks its own output).
+
+    With ``cache`` (kept by the caller between readings, as ``mkdocs serve`` rebuilds), a file
+    whose signature on disk has not changed since the last reading is not read or checked again
+    (see ``archive_cache``); the result is the same as without it. ``context`` is anything else
+    the caller wants a change of to empty the cache.
     """
     if essays_dir.is_symlink():
         # Every essay would come from wherever the link points.
@@ -254,12 +284,23 @@ def read_archive(
     claims: dict[int, list[tuple[Path, int]]] = defaultdict(list)
     results: list[tuple[Path, Essay | None, list[Problem]]] = []
     used_images: dict[Path, set[str]] = {}
+    if cache is not None:
+        # Hashable and compared by value; a renderer by identity (a new one may render differently).
+        cache.start((tuple(vocabulary.items()), renderer, context))
     for path in checked:
-        essay, problems, claim, referenced = _read_essay(path, vocabulary, renderer)
+        if cache is None:
+            essay, problems, claim, referenced = _read_essay(path, vocabulary, renderer)
+        else:
+            essay, problems, claim, referenced = cache.result(
+                path, _image_folder(path), lambda path: _read_essay(path, vocabulary, renderer))
         if claim is not None:
             claims[claim[0]].append((path, claim[1]))
         results.append((path, essay, problems))
-        used_images[path.resolve()] = referenced
+        if referenced:
+            # Resolving every path cost more than reading a cached archive; no name, no lookup.
+            used_images[path.resolve()] = referenced
+    if cache is not None and paths is None:
+        cache.keep_only(set(checked))
     if paths is not None:
         seen = {path.resolve() for path in checked}
         for path in essay_paths(essays_dir):

@@ -4,11 +4,16 @@ MkDocs never reads an essay file itself: each page's source is the body the chec
 front matter written again by the project. MkDocs parses front matter its own way (it accepts a
 ``...`` closer, turns ``2024-02-30`` into an error and then renders the front matter as text,
 and would follow a symbolic link); with one reading, what was checked is what is published.
+
+Under ``mkdocs serve``, each rebuild checks again only the essay files that changed since the last
+one (``essay_archive.content.archive_cache``); a first build, or ``mkdocs build``, checks them all.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
@@ -16,16 +21,21 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from essay_archive.content import front_matter
-from essay_archive.content.archive import read_archive
+from essay_archive.content.archive import CheckCache, read_archive
 from essay_archive.site import listings
 from essay_archive.site import mkdocs_state
 
 log = logging.getLogger("mkdocs.hooks.essay_files")
 
+#: Kept between the rebuilds of one `mkdocs serve` (MkDocs loads a hook module once).
+_checked = CheckCache()
+
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     root = mkdocs_state.repo_root(config)
-    archive = read_archive(root / "essays")
+    # The check does not read mkdocs.yml, but an edit to it is rare enough to start afresh.
+    settings = hashlib.sha256(Path(config.config_file_path).read_bytes()).hexdigest()
+    archive = read_archive(root / "essays", cache=_checked, context=settings)
     if not archive.ok:
         for line in archive.problem_lines(root):
             log.error(line)
@@ -52,6 +62,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for source, content in listings.generated_pages(archive):
         files.append(File.generated(config, source, content=content))
     return files
+
+
+def on_shutdown() -> None:
+    _checked.clear()
 
 
 def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
