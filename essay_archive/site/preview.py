@@ -36,16 +36,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
+from jinja2.bccache import Bucket
+from mkdocs.structure.files import File
+
 from essay_archive.content.essay import Essay
 
-#: Digests already taken in this build, by the essay object's identity (an essay is frozen and
-#: lives as long as the build's archive); ``forget_digests`` empties it when a build starts.
+#: Digests of essays, by the essay object's identity, with the essay itself (kept alive, so that
+#: its identity is not reused): an essay is frozen, and the archive cache hands the same object to
+#: every build until its file changes, so most digests are taken once per preview.
+_essay_digests: dict[tuple[int, bool], tuple[Essay, str]] = {}
+#: Digests of other values (booklets, parts) taken in this build; emptied when a build starts.
 _digests: dict[tuple[int, bool], tuple[object, str]] = {}
 
+#: ``dataclasses.field(metadata=SHOWN_AS_LISTED)``: the pages this value is attached to show its
+#: essays as a listing does, even where the rest of the value counts in full (``full_text``).
+SHOWN_AS_LISTED: Mapping[str, str] = {"preview": "listed"}
 
-def forget_digests() -> None:
-    """Start a new build: essays of the previous one are not kept alive or trusted."""
+
+def forget_digests(essays: Iterable[Essay] = ()) -> None:
+    """Start a new build: only the digests of ``essays`` (this build's) are kept."""
     _digests.clear()
+    # A kept entry holds its essay, so no other essay of this build can have that identity.
+    current = {id(essay) for essay in essays}
+    for key in [key for key in _essay_digests if key[0] not in current]:
+        del _essay_digests[key]
 
 
 def essay_digest(essay: Essay) -> str:
@@ -59,7 +74,7 @@ def listed_digest(essay: Essay) -> str:
 
 
 def _memo(essay: Essay, full: bool) -> str:
-    known = _digests.get((id(essay), full))
+    known = _essay_digests.get((id(essay), full))
     if known is not None and known[0] is essay:
         return known[1]
     if full:
@@ -68,7 +83,7 @@ def _memo(essay: Essay, full: bool) -> str:
         text = repr((essay.number, essay.title, repr(essay.date), essay.author, essay.tags, essay.summary,
                      essay.reading_minutes, essay.url))
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
-    _digests[(id(essay), full)] = (essay, digest)
+    _essay_digests[(id(essay), full)] = (essay, digest)
     return digest
 
 
@@ -85,6 +100,10 @@ def inputs_digest(value: object, *, full_text: bool = False) -> str:
 def _feed(digest: Any, value: object, full_text: bool) -> None:
     if isinstance(value, Essay):
         digest.update(b"E" + (essay_digest(value) if full_text else listed_digest(value)).encode("ascii"))
+    elif isinstance(value, File):
+        # A page shows another page's file through its address, or its text through the essay
+        # beside it (a booklet's essays): the whole File (its repr) cost seconds at 5,000 essays.
+        digest.update(f"F{value.src_uri}\0{value.dest_uri}".encode())
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         # A booklet is shared by the pages of all its parts: its digest is taken once per build.
         known = _digests.get((id(value), full_text))
@@ -92,7 +111,8 @@ def _feed(digest: Any, value: object, full_text: bool) -> None:
             inner = hashlib.sha1(b"D" + type(value).__name__.encode("utf-8"))
             for item in dataclasses.fields(value):
                 inner.update(item.name.encode("utf-8"))
-                _feed(inner, getattr(value, item.name), full_text)
+                listed = item.metadata.get("preview") == SHOWN_AS_LISTED["preview"]
+                _feed(inner, getattr(value, item.name), full_text and not listed)
             known = _digests[(id(value), full_text)] = (value, inner.hexdigest())
         digest.update(known[1].encode("ascii"))
     elif isinstance(value, Mapping):
@@ -120,6 +140,48 @@ def files_digest(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
+class TemplateCodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept between the builds of a preview.
+
+    MkDocs makes a new Jinja environment for every build, which compiled the theme's templates
+    again each time (a few tenths of a second per save). Jinja checks a cached template against
+    its source's checksum, so an edited template is compiled afresh; what the environment
+    compiles with (syntax, extensions) is compared here, since Jinja's key leaves it out.
+    """
+
+    def __init__(self) -> None:
+        self._settings: tuple[object, ...] | None = None
+        self._code: dict[str, bytes] = {}
+
+    def attach(self, env: jinja2.Environment) -> None:
+        """Let ``env`` load its templates from this cache (and compile only what is new)."""
+        settings = (
+            env.block_start_string, env.block_end_string, env.variable_start_string,
+            env.variable_end_string, env.comment_start_string, env.comment_end_string,
+            env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+            env.newline_sequence, env.keep_trailing_newline, env.optimized, repr(env.autoescape),
+            tuple(sorted(env.extensions)),
+        )
+        if settings != self._settings:
+            self._code.clear()
+            self._settings = settings
+        env.bytecode_cache = self
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            # Refused (and compiled again) when the template's source checksum differs.
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        """Forget every compiled template."""
+        self._code.clear()
+        self._settings = None
+
+
 @dataclass
 class PreviewState:
     """What one preview remembers between its builds."""
@@ -132,6 +194,8 @@ class PreviewState:
     contents: dict[int, tuple[str, str]] = field(default_factory=dict)
     #: Sources of generated pages, rewritten only when their fingerprint changes.
     cache_dir: Path | None = None
+    #: The theme's templates, compiled once per preview instead of once per build.
+    templates: TemplateCodeCache = field(default_factory=TemplateCodeCache)
 
     def generated_source(self, src_uri: str) -> Path:
         """Where the source of a generated page lives between builds."""
@@ -151,6 +215,7 @@ class PreviewState:
             self.cache_dir = None
         self.forget()
         self.contents.clear()
+        self.templates.clear()
 
 
 def write_if_changed(path: Path, content: str, changed: bool) -> None:

@@ -42,7 +42,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         return None
     archive = mkdocs_state.of(config)
     site_dir = Path(config.site_dir)
-    preview.forget_digests()
+    preview.forget_digests(archive.essays)
     site_wide = _site_wide(config, archive)
     if site_wide != _state.site_wide:
         # Templates, configuration, vocabulary or shards changed: every page shows something new.
@@ -115,6 +115,7 @@ def _backed_by(file: File, source: Path, config: MkDocsConfig) -> File:
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
     if not _dirty:
         return None
+    _state.templates.attach(env)
     current = set()
     for file in files.documentation_pages():
         essay = mkdocs_state.essay_of_file(file)

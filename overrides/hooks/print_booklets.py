@@ -7,7 +7,8 @@ Markdown before it writes any page, so by the time a booklet's template runs, ea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,35 +18,43 @@ from mkdocs.structure.pages import Page
 
 from essay_archive.content import front_matter
 from essay_archive.site import booklet as print_booklet
-from essay_archive.site import mkdocs_state
+from essay_archive.site import mkdocs_state, preview
 
 TEMPLATE = "booklet.html"
 _ATTRIBUTE = "print_booklet_page"
+#: This build's essay files by number: a booklet prints each essay's rendered page.
+_ESSAY_FILES_KEY = "print_booklets_essay_files"
 
 
 @dataclass(frozen=True)
 class _BookletPage:
-    booklet: print_booklet.Booklet
+    #: The cover and every part list the whole booklet but print only their own part's essays:
+    #: a preview reprints a part when one of its essays changes, not every part of the tag.
+    booklet: print_booklet.Booklet = field(metadata=preview.SHOWN_AS_LISTED)
     #: The part printed on this page; None for the cover of a split booklet.
     part: print_booklet.BookletPart | None
     url: str
-    essay_files: dict[int, File]
+
+
+@functools.lru_cache(maxsize=4096)
+def _page_source(title: str) -> str:
+    # Kept between the rebuilds of a preview: dumping YAML for hundreds of pages took a tenth of a second.
+    return front_matter.dump({"template": TEMPLATE, "title": title})
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     archive = mkdocs_state.of(config)
+    config[_ESSAY_FILES_KEY] = {essay.number: files.get_file_from_path(essay.source_name) for essay in archive.essays}
     for tag, description in archive.vocabulary.items():
         booklet = print_booklet.make_booklet(tag, description, archive.essays_with_tag(tag))
-        essay_files = {essay.number: files.get_file_from_path(essay.source_name) for essay in booklet.essays}
         if booklet.is_split:
             pages = [(booklet.url, None), *((part.url, part) for part in booklet.parts)]
         else:
             pages = [(booklet.url, booklet.parts[0])]
         for url, part in pages:
             title = f"{tag}（{part.label}）" if booklet.is_split and part is not None else f"{tag}（まとめて印刷）"
-            content = front_matter.dump({"template": TEMPLATE, "title": title})
-            file = File.generated(config, f"{url}index.md", content=content)
-            setattr(file, _ATTRIBUTE, _BookletPage(booklet, part, url, essay_files))
+            file = File.generated(config, f"{url}index.md", content=_page_source(title))
+            setattr(file, _ATTRIBUTE, _BookletPage(booklet, part, url))
             files.append(file)
     return files
 
@@ -61,11 +70,12 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     context["booklet"] = booklet_page.booklet
     context["booklet_part"] = booklet_page.part
     printed = booklet_page.part.essays if booklet_page.part is not None else ()
+    essay_files: dict[int, File] = config[_ESSAY_FILES_KEY]
     context["booklet_essays"] = [
         {
             "essay": printed_essay,
             "html": print_booklet.booklet_html(
-                booklet_page.essay_files[printed_essay.number].page.content or "", printed_essay, booklet_page.url
+                essay_files[printed_essay.number].page.content or "", printed_essay, booklet_page.url
             ),
             "page_name": print_booklet.page_name(printed_essay),
             "position": booklet_page.booklet.position(printed_essay),

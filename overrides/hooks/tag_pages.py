@@ -6,6 +6,8 @@ Essay pages also get their related essays here. The pages are generated from the
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -13,7 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from essay_archive.site import mkdocs_state
+from essay_archive.site import mkdocs_state, preview
 from essay_archive.content import front_matter, tag_vocabulary
 from essay_archive.site.related import RelatedEssays
 
@@ -24,7 +26,16 @@ _RELATED_KEY = "tag_pages_related"
 _FILE_ATTRIBUTE = "tag_page"
 
 
+@dataclass(frozen=True)
+class _ListedTagPage:
+    #: A tag page lists its essays (title, date, summary): a preview rebuilds it when one of them
+    #: is retitled, not when a paragraph is added to one.
+    page: tag_vocabulary.TagPage = field(metadata=preview.SHOWN_AS_LISTED)
+
+
+@functools.lru_cache(maxsize=4096)
 def _generated_page(template: str, title: str, description: str) -> str:
+    # Kept between the rebuilds of a preview: dumping YAML for hundreds of pages took a tenth of a second.
     return front_matter.dump({"template": template, "title": title, "description": description})
 
 
@@ -38,7 +49,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             title = tag.name if page.number == 1 else f"{tag.name}（{page.number}ページ目）"
             file = File.generated(config, f"{page.url}index.md",
                                   content=_generated_page("tag.html", title, tag.description))
-            setattr(file, _FILE_ATTRIBUTE, page)
+            setattr(file, _FILE_ATTRIBUTE, _ListedTagPage(page))
             files.append(file)
     config[_TAGS_KEY] = tags
     config[_RELATED_KEY] = RelatedEssays(archive.essays)
@@ -50,9 +61,9 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     if essay is not None:
         context["related_essays"] = config[_RELATED_KEY].of(essay)
         return context
-    tag_page = getattr(page.file, _FILE_ATTRIBUTE, None)
+    tag_page: _ListedTagPage | None = getattr(page.file, _FILE_ATTRIBUTE, None)
     if tag_page is not None:
-        context["tag_page"] = tag_page
+        context["tag_page"] = tag_page.page
         return context
     if page.file.src_uri != TAG_INDEX:
         return context
