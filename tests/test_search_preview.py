@@ -84,16 +84,24 @@ def test_only_serve_rebuilds_index_in_the_background(
     requested: list[Path] = []
     finished: list[Path] = []
     monkeypatch.setattr(hook._background, "request", requested.append)
-    monkeypatch.setattr(search_index, "start_builder", lambda numbers, shard_size: _FakeBuilder(numbers))
+    warmed: list[object] = []
+    monkeypatch.setattr(search_index, "warm_up",
+                        lambda: warmed.append(SimpleNamespace(close=lambda: None)) or warmed[-1])
+    monkeypatch.setattr(search_index, "start_builder",
+                        lambda numbers, shard_size, warm: _FakeBuilder(numbers) if warm is warmed[-1] else None)
     monkeypatch.setattr(search_index, "finish_index", lambda builder, site_dir: finished.append(site_dir) or 0)
     monkeypatch.setattr(search_index, "build_index",
                         lambda site_dir, **_: (_ for _ in ()).throw(AssertionError("from disk")))
     monkeypatch.setattr(hook.mkdocs_state, "of", lambda config: SimpleNamespace(essays=[]))
+    monkeypatch.setattr(hook.SearchDocuments, "for_build", lambda config: None)
     if indexed_before:
         (tmp_path / search_index.INDEX_FOLDER).mkdir()
     hook.on_startup(command=command, dirty=True)
+    hook.on_pre_build(config=_Config(tmp_path))
     hook.on_files(None, config=_Config(tmp_path))
     hook.on_post_build(config=_Config(tmp_path))
+    # Pagefind is started ahead (its dictionary loads while the essays are read) only when it will index.
+    assert len(warmed) == (0 if in_background else 1)
     if in_background:
         assert (requested, finished) == ([tmp_path], [])
     else:

@@ -157,7 +157,9 @@ class IndexBuilder:
     been added, its files are requested and its index dropped from Pagefind's memory.
     """
 
-    def __init__(self, service: PagefindService, shards: Sequence[Shard]) -> None:
+    def __init__(
+        self, service: PagefindService, shards: Sequence[Shard], reference: Future[dict[str, bytes]] | None = None,
+    ) -> None:
         self._service = service
         self._shards = list(shards)
         self._shard_of = {number: position for position, shard in enumerate(self._shards) for number in shard.numbers}
@@ -171,14 +173,7 @@ class IndexBuilder:
         #: The address each essay was indexed under, from the site root.
         self.urls: dict[int, str] = {}
         #: The installed Pagefind's own copies of the shared files, asked for first (see reference_files).
-        self.reference: Future[dict[str, bytes]] = Future()
-        threading.Thread(target=self._load_reference, name="pagefind-reference", daemon=True).start()
-
-    def _load_reference(self) -> None:
-        try:
-            self.reference.set_result(reference_files(self._service))
-        except Exception as error:  # the service reports failures as plain exceptions; kept for finish()
-            self.reference.set_exception(error)
+        self.reference = reference if reference is not None else request_reference(service)
 
     @property
     def shards(self) -> list[Shard]:
@@ -271,8 +266,35 @@ def installed_pagefind_version(reference: Mapping[str, bytes]) -> str:
 BACKGROUND_NICENESS = 10
 
 
-def start_builder(numbers: Iterable[int], shard_size: int = SHARD_SIZE, *, niceness: int = 0) -> IndexBuilder:
-    """Start a Pagefind service and a builder for the essays ``numbers`` (``niceness``: see PagefindService)."""
+def request_reference(service: PagefindService) -> Future[dict[str, bytes]]:
+    """Ask ``service`` for :func:`reference_files` in the background; the first index it builds
+    also loads Pagefind's Japanese dictionary (about a second)."""
+    reference: Future[dict[str, bytes]] = Future()
+
+    def load() -> None:
+        try:
+            reference.set_result(reference_files(service))
+        except Exception as error:  # the service reports failures as plain exceptions; kept for finish()
+            reference.set_exception(error)
+
+    threading.Thread(target=load, name="pagefind-reference", daemon=True).start()
+    return reference
+
+
+@dataclass(frozen=True)
+class WarmService:
+    """A Pagefind service started before the build knows its essays, loading its dictionary."""
+
+    service: PagefindService
+    reference: Future[dict[str, bytes]]
+
+    def close(self) -> None:
+        """Stop the service unused."""
+        self.service.close()
+
+
+def warm_up(*, niceness: int = 0) -> WarmService:
+    """Start a Pagefind service now (``niceness``: see PagefindService), for :func:`start_builder`."""
     try:
         service = PagefindService(niceness=niceness)
     except PagefindServiceError as error:
@@ -280,7 +302,15 @@ def start_builder(numbers: Iterable[int], shard_size: int = SHARD_SIZE, *, nicen
             "Pagefind を起動できませんでした。pagefind[extended] が入っているか確かめてください",
             "could not start Pagefind; is pagefind[extended] installed?",
         ) + f": {error}") from error
-    return IndexBuilder(service, plan_shards(numbers, shard_size))
+    return WarmService(service, request_reference(service))
+
+
+def start_builder(
+    numbers: Iterable[int], shard_size: int = SHARD_SIZE, *, niceness: int = 0, warm: WarmService | None = None,
+) -> IndexBuilder:
+    """A builder for the essays ``numbers``, in ``warm``'s service or a new one (``niceness``: see PagefindService)."""
+    warm = warm or warm_up(niceness=niceness)
+    return IndexBuilder(warm.service, plan_shards(numbers, shard_size), warm.reference)
 
 
 # --- Writing, checking and publishing ---------------------------------------------------------

@@ -39,6 +39,8 @@ _shard_size = search_index.SHARD_SIZE
 _builder: search_index.IndexBuilder | None = None
 #: What the indexer is fed: each essay's search document.
 _documents: SearchDocuments | None = None
+#: Pagefind started in on_config, loading its dictionary while MkDocs reads the essays.
+_warm: search_index.WarmService | None = None
 
 
 def _index_from_disk(site_dir: Path) -> int:
@@ -50,10 +52,18 @@ _background = search_index.BackgroundIndexer(build=_index_from_disk)
 
 
 def _stop_builder() -> None:
-    global _builder
+    global _builder, _warm
     if _builder is not None:
         _builder.close()
         _builder = None
+    if _warm is not None:
+        _warm.close()
+        _warm = None
+
+
+def _preview_rebuild(config: MkDocsConfig) -> bool:
+    # A preview rebuild writes only the affected pages; search catches up afterwards.
+    return _serving and (Path(config.site_dir) / search_index.INDEX_FOLDER).is_dir()
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -70,16 +80,31 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     return None
 
 
-def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
-    global _builder, _documents
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    global _warm
     _stop_builder()
-    if _serving and (Path(config.site_dir) / search_index.INDEX_FOLDER).is_dir():
-        # A preview rebuild: only the affected pages are written; search catches up afterwards.
+    if _preview_rebuild(config):
+        return
+    try:
+        # Pagefind loads its dictionary (about a second) while MkDocs reads and checks the essays.
+        _warm = search_index.warm_up()
+    except search_index.SearchIndexError as error:
+        raise Abort(str(error)) from error
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
+    global _builder, _documents, _warm
+    warm, _warm = _warm, None
+    if _builder is not None:
+        _builder.close()
+        _builder = None
+    if _preview_rebuild(config):
+        if warm is not None:
+            warm.close()
         return None
     numbers = [essay.number for essay in mkdocs_state.of(config).essays]
     try:
-        # Started now, Pagefind loads its dictionary while MkDocs converts the Markdown.
-        _builder = search_index.start_builder(numbers, _shard_size)
+        _builder = search_index.start_builder(numbers, _shard_size, warm=warm)
     except search_index.SearchIndexError as error:
         raise Abort(str(error)) from error
     _documents = SearchDocuments.for_build(config)
