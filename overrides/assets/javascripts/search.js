@@ -449,11 +449,16 @@ form.addEventListener("submit", (event) => {
 });
 
 document.addEventListener("keydown", (event) => {
-  if (!toggle.checked || event.isComposing || composing) return;
-  if (event.key === "Escape") {
+  if (event.isComposing || composing) return;
+  // Escape closes the box and leaves it, also when the theme's own key handler (which runs
+  // first) has already unticked the toggle: the focus must not stay in a hidden input.
+  if (event.key === "Escape" && (toggle.checked || document.activeElement === input)) {
     event.preventDefault();
     close();
-  } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && !(event.target instanceof HTMLSelectElement)) {
+    return;
+  }
+  if (!toggle.checked) return;
+  if ((event.key === "ArrowDown" || event.key === "ArrowUp") && !(event.target instanceof HTMLSelectElement)) {
     event.preventDefault();
     if (document.activeElement !== input) input.focus();
     select(active + (event.key === "ArrowDown" ? 1 : -1) + (active < 0 && event.key === "ArrowUp" ? 1 : 0));
