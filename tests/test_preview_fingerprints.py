@@ -22,6 +22,7 @@ from essay_archive.content.essay import Essay
 from essay_archive.content.schema import EssayDate
 from essay_archive.site import booklet as print_booklet
 from essay_archive.site import preview
+from essay_archive.site.related import RelatedEssays
 
 from .conftest import REPO
 
@@ -140,3 +141,47 @@ def test_templates_are_compiled_once_per_preview_and_again_when_edited(monkeypat
     cache.attach(fourth)
     assert fourth.get_template("page.html").render(text="四") == "<div>{{ text }}</div>"
     assert compiled == ["page.html"]
+
+
+def test_an_essay_page_changes_with_its_own_text_and_with_what_it_lists_of_others() -> None:
+    shown, before, after = essay(2), essay(1), essay(3)
+    digest = preview.page_digest(shown, (before, after))
+    assert preview.page_digest(shown, (before, dataclasses.replace(after, body="別の本文。" * 1_990))) == digest
+    assert preview.page_digest(shown, (before, dataclasses.replace(after, title="新しい題"))) != digest
+    assert preview.page_digest(dataclasses.replace(shown, body="別の本文。"), (before, after)) != digest
+    # No essay before the first one: not the same page as one listing an essay there.
+    assert preview.page_digest(shown, (None, after)) != digest
+    assert preview.page_digest(shown, (after, None)) != preview.page_digest(shown, (None, after))
+
+
+def test_related_essays_are_ranked_again_only_when_numbers_or_tags_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    ranked: list[int] = []
+
+    class CountingRelatedEssays(RelatedEssays):
+        def __init__(self, essays: list[Essay]) -> None:
+            ranked.append(len(essays))
+            super().__init__(essays)
+
+    monkeypatch.setattr(preview, "RelatedEssays", CountingRelatedEssays)
+    tags = [("ロシア", "中国"), ("ロシア",), ("中国", "米国"), ("米国",), ("ロシア", "米国"), ("中国",)]
+    essays = [essay(number, tags=tags[number % len(tags)]) for number in range(1, 31)]
+    state = preview.PreviewState()
+
+    def expected(essays: list[Essay]) -> dict[int, list[Essay]]:
+        finder = RelatedEssays(essays)
+        return {each.number: finder.of(each) for each in essays}
+
+    assert state.related(essays) == expected(essays)
+    assert len(ranked) == 1
+    # A new title or paragraph ranks nothing again, but the lists hold the essays as they are now.
+    retitled = [*essays[:9], essay(10, tags=essays[9].tags, title="新しい題"), *essays[10:]]
+    related = state.related(retitled)
+    assert related == expected(retitled)
+    assert len(ranked) == 1
+    assert any(other.title == "新しい題" for others in related.values() for other in others)
+    retagged = [*essays[:9], essay(10, tags=("中国", "米国", "ロシア")), *essays[10:]]
+    assert state.related(retagged) == expected(retagged)
+    assert ranked == [30, 30]
+    shorter = essays[:-1]
+    assert state.related(shorter) == expected(shorter)
+    assert ranked == [30, 30, 29]

@@ -83,10 +83,20 @@ class Archive:
 
     def by_year(self) -> list[tuple[int, list[Essay]]]:
         """Essays grouped by year, newest year first and newest essay first within it."""
+        return [(year, list(essays)) for year, essays in self._by_year.items()]
+
+    def essays_in_year(self, year: int) -> list[Essay]:
+        """The essays of ``year``, newest first."""
+        return list(self._by_year.get(year, ()))
+
+    @functools.cached_property
+    def _by_year(self) -> dict[int, list[Essay]]:
+        # One pass, after load() has sorted the essays: every year page asks for its own year and
+        # for the years either side, and a pass per year grew with years times essays.
         years: dict[int, list[Essay]] = defaultdict(list)
         for essay in reversed(self.essays):
             years[essay.date.year].append(essay)
-        return sorted(years.items(), reverse=True)
+        return dict(sorted(years.items(), reverse=True))
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -107,7 +117,8 @@ def essay_paths(essays_dir: Path) -> list[Path]:
         names = [entry.name for entry in os.scandir(essays_dir)]
     except OSError:
         return []
-    return sorted(essays_dir / name for name in names if name.lower().endswith(".md"))
+    # Names sorted as strings: the same order as sorting the paths of one folder, at a fraction of the cost.
+    return [essays_dir / name for name in sorted(names) if name.lower().endswith(".md")]
 
 
 #: The number a file's front matter declares, and the line of its ``number:`` key.
@@ -242,10 +253,11 @@ def _duplicate_problems(claims: dict[int, list[tuple[Path, int]]]) -> dict[Path,
     return problems
 
 
-def _image_folder(path: Path) -> Path:
-    # The folder the image check opens: named after the number in the file name.
+def _image_folder(path: Path) -> str:
+    # The folder the image check opens: named after the number in the file name (os.path, not
+    # pathlib: this runs for every essay on every rebuild of a preview).
     match = schema.FILE_NAME.match(path.name)
-    return path.parent / image_rules.folder_name(int(match["number"]) if match else 0)
+    return os.path.join(os.path.dirname(path), image_rules.folder_name(int(match["number"]) if match else 0))
 
 
 def read_archive(

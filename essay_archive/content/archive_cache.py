@@ -45,7 +45,7 @@ def _stat(path: str) -> _Stat | None:
     return info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
-def signature(essay_path: Path, image_folder: Path) -> tuple[_Stat | None, tuple[tuple[str, _Stat | None], ...]]:
+def signature(essay_path: Path, image_folder: str) -> tuple[_Stat | None, tuple[tuple[str, _Stat | None], ...]]:
     """What the check of ``essay_path`` depends on, on disk: the file and its image folder's entries."""
     folder: list[tuple[str, _Stat | None]] = []
     try:
@@ -55,9 +55,9 @@ def signature(essay_path: Path, image_folder: Path) -> tuple[_Stat | None, tuple
         names = []
     if names or os.path.lexists(image_folder):
         # The folder itself too: being a link, or becoming one, changes what the check finds.
-        folder.append(("", _stat(str(image_folder))))
+        folder.append(("", _stat(image_folder)))
         folder.extend((name, _stat(os.path.join(image_folder, name))) for name in names)
-    return _stat(str(essay_path)), tuple(folder)
+    return _stat(os.fspath(essay_path)), tuple(folder)
 
 
 def _newest_change(key: tuple[_Stat | None, tuple[tuple[str, _Stat | None], ...]]) -> int:
@@ -89,7 +89,7 @@ class EssayCheckCache(Generic[Result]):
             self._context = context
         self.checked = []
 
-    def result(self, path: Path, image_folder: Path, check: Callable[[Path], Result]) -> Result:
+    def result(self, path: Path, image_folder: str, check: Callable[[Path], Result]) -> Result:
         """``check(path)``, or its result from the last read when nothing it depends on changed."""
         key = signature(path, image_folder)
         entry = self._entries.get(path)

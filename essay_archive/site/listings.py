@@ -66,10 +66,7 @@ def generated_pages(archive: Archive) -> list[tuple[str, str]]:
 
 def years(archive: Archive) -> list[Year]:
     """Every year that has an essay, newest first, with its number of essays."""
-    counts: dict[int, int] = {}
-    for essay in archive.essays:
-        counts[essay.date.year] = counts.get(essay.date.year, 0) + 1
-    return [Year(year, count) for year, count in sorted(counts.items(), reverse=True)]
+    return [Year(year, len(essays)) for year, essays in archive.by_year()]
 
 
 def by_decade(all_years: list[Year]) -> list[tuple[int, list[Year]]]:
@@ -104,9 +101,8 @@ def index_context(archive: Archive) -> dict[str, object]:
 
 def year_context(archive: Archive, year: int) -> dict[str, object]:
     """What ``archive-year.html`` shows for one year: its essays and the years either side."""
-    # One pass over the archive per year page: the number of years is bounded by the calendar,
-    # so the build stays linear in the number of essays.
-    essays = [essay for essay in reversed(archive.essays) if essay.date.year == year]
+    # The archive groups its essays by year once: each year page costs only its own essays.
+    essays = archive.essays_in_year(year)
     all_years = years(archive)
     position = next(index for index, each in enumerate(all_years) if each.year == year)
     return {

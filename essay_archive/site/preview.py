@@ -41,6 +41,7 @@ from jinja2.bccache import Bucket
 from mkdocs.structure.files import File
 
 from essay_archive.content.essay import Essay
+from essay_archive.site.related import RelatedEssays, ranking_inputs
 
 #: Digests of essays, by the essay object's identity, with the essay itself (kept alive, so that
 #: its identity is not reused): an essay is frozen, and the archive cache hands the same object to
@@ -85,6 +86,16 @@ def _memo(essay: Essay, full: bool) -> str:
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
     _essay_digests[(id(essay), full)] = (essay, digest)
     return digest
+
+
+def page_digest(shown: Essay, listed: Iterable[Essay | None]) -> str:
+    """A digest of an essay page: ``shown`` in full, and the ``listed`` essays (``None``: no essay there).
+
+    The same as ``inputs_digest`` of those values would tell, taken for every essay on every
+    rebuild without walking them one value at a time.
+    """
+    parts = [essay_digest(shown), *(listed_digest(essay) if essay is not None else "-" for essay in listed)]
+    return hashlib.sha1(" ".join(parts).encode("ascii")).hexdigest()
 
 
 def inputs_digest(value: object, *, full_text: bool = False) -> str:
@@ -196,6 +207,19 @@ class PreviewState:
     cache_dir: Path | None = None
     #: The theme's templates, compiled once per preview instead of once per build.
     templates: TemplateCodeCache = field(default_factory=TemplateCodeCache)
+    #: What the related lists were ranked from last (``ranking_inputs``), and each essay's list by number.
+    related_inputs: tuple[tuple[int, tuple[str, ...]], ...] | None = None
+    related_numbers: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    def related(self, essays: list[Essay]) -> dict[int, list[Essay]]:
+        """Each essay's related essays (``RelatedEssays``), ranked again only when a number or tags changed."""
+        inputs = ranking_inputs(essays)
+        if inputs != self.related_inputs:
+            finder = RelatedEssays(essays)
+            self.related_numbers = {essay.number: tuple(other.number for other in finder.of(essay)) for essay in essays}
+            self.related_inputs = inputs
+        by_number = {essay.number: essay for essay in essays}
+        return {number: [by_number[other] for other in others] for number, others in self.related_numbers.items()}
 
     def generated_source(self, src_uri: str) -> Path:
         """Where the source of a generated page lives between builds."""
@@ -216,6 +240,8 @@ class PreviewState:
         self.forget()
         self.contents.clear()
         self.templates.clear()
+        self.related_inputs = None
+        self.related_numbers.clear()
 
 
 def write_if_changed(path: Path, content: str, changed: bool) -> None:

@@ -13,6 +13,14 @@ from essay_archive.content.essay import Essay, newest_first
 RELATED_COUNT = 5
 
 
+def ranking_inputs(essays: Iterable[Essay]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Everything the related lists of an archive are ranked from: each essay's number and tags.
+
+    Equal inputs give equal lists (by number); a preview ranks again only when they change.
+    """
+    return tuple((essay.number, essay.tags) for essay in essays)
+
+
 class RelatedEssays:
     """Answers "which essays are related to this one" for a whole archive, built once per build.
 

@@ -18,7 +18,6 @@ from mkdocs.structure.pages import Page
 
 from essay_archive.content.archive import Archive
 from essay_archive.site import listings, mkdocs_state, preview, search_index
-from essay_archive.site.related import RelatedEssays
 
 log = logging.getLogger("mkdocs.hooks.dirty_preview")
 
@@ -47,7 +46,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     if site_wide != _state.site_wide:
         # Templates, configuration, vocabulary or shards changed: every page shows something new.
         _state.forget()
-    related = RelatedEssays(archive.essays)
+    related = _state.related(archive.essays)
     whole_archive = preview.inputs_digest((archive.essays, archive.vocabulary))
     plain_fields: set[str] | None = None
     fingerprints: dict[str, str] = {}
@@ -57,7 +56,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         generated = file.generated_by is not None and file.abs_src_path is None
         if essay is not None:
             before, after = archive.neighbours(essay)
-            fingerprint = preview.inputs_digest((preview.essay_digest(essay), before, after, related.of(essay)))
+            fingerprint = preview.page_digest(essay, (before, after, *related[essay.number]))
         elif generated:
             if plain_fields is None:
                 plain_fields = set(vars(File.generated(config, "plain.md", content="")))
