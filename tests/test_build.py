@@ -7,9 +7,11 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from essay_archive.content.archive import read_archive
 
-from .conftest import REPO
+from .conftest import REPO, build_project
 
 ESSAY_586 = REPO / "essays" / "0586.md"
 
@@ -129,13 +131,17 @@ def test_404_page_is_in_japanese(built_site: Path) -> None:
     assert "ページが見つかりません" in read(built_site, "404.html")
 
 
-def test_unicode_heading_anchors(build: Callable[..., object]) -> None:
-    essay = ESSAY_586.read_text(encoding="utf-8").replace(
-        "number: 586", "number: 587").replace("\n---\n\n", "\n---\n\n## 派兵の背景\n\n", 1)
-    result = build({"0587.md": essay})
-    assert result.returncode == 0, result.stderr
-    html = (Path(result.args[-1]) / "essays/587/index.html").read_text(encoding="utf-8")
-    assert 'id="派兵の背景"' in html
+@pytest.fixture(scope="module")
+def site_with_587(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site plus essay 587: a copy of 586 with a Japanese heading and a title to escape."""
+    essay = ESSAY_586.read_text(encoding="utf-8").replace("number: 586", "number: 587").replace(
+        "title: 北朝鮮軍ウクライナ派兵", "title: '安全&安心 \"引用\"'")
+    essay = essay.replace("\n---\n\n", "\n---\n\n## 派兵の背景\n\n", 1)
+    return build_project(tmp_path_factory.mktemp("with-587"), {"0587.md": essay})
+
+
+def test_unicode_heading_anchors(site_with_587: Path) -> None:
+    assert 'id="派兵の背景"' in read(site_with_587, "essays/587/index.html")
 
 
 def test_a_bad_essay_stops_the_build_with_file_line_and_no_traceback(build: Callable[..., object]) -> None:
@@ -146,16 +152,11 @@ def test_a_bad_essay_stops_the_build_with_file_line_and_no_traceback(build: Call
     assert "Traceback" not in result.stderr
 
 
-def test_essay_text_is_escaped_in_pages_and_listings(build: Callable[..., object]) -> None:
-    essay = ESSAY_586.read_text(encoding="utf-8").replace("number: 586", "number: 587").replace(
-        "title: 北朝鮮軍ウクライナ派兵", "title: '安全&安心 \"引用\"'")
-    result = build({"0587.md": essay})
-    assert result.returncode == 0, result.stderr
-    site = Path(result.args[-1])
+def test_essay_text_is_escaped_in_pages_and_listings(site_with_587: Path) -> None:
     escaped = "安全&amp;安心 &#34;引用&#34;"
-    assert f'<h1 class="essay-title">{escaped}</h1>' in read(site, "essays/587/index.html")
-    assert f'<span class="essay-entry__title">{escaped}</span>' in read(site, "essays/index.html")
-    assert f"{escaped}</span>" in read(site, "essays/586/index.html")  # the next-essay link
+    assert f'<h1 class="essay-title">{escaped}</h1>' in read(site_with_587, "essays/587/index.html")
+    assert f'<span class="essay-entry__title">{escaped}</span>' in read(site_with_587, "essays/index.html")
+    assert f"{escaped}</span>" in read(site_with_587, "essays/586/index.html")  # the next-essay link
 
 
 def test_listing_pages_load_their_own_stylesheet_and_essays_do_not(built_site: Path) -> None:
