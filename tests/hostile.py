@@ -15,9 +15,11 @@ from pathlib import Path
 import yaml
 
 from essay_archive.content import essay_file, schema
-from tests.conftest import FIXTURES, REPO, make_project
+from tests.conftest import FIXTURES, REPO, make_project, mkdocs_build
 
 HOSTILE = FIXTURES / "hostile"
+#: Planted beside the hostile build's project and in its root folder: no published file may hold it.
+OUTSIDE_SECRET = "外部の秘密の合言葉-7f3a"
 
 #: Written after every tag's description in the hostile build's tags.yml: tag pages, the tag
 #: index and print booklets print descriptions, and <meta name="description"> carries them.
@@ -77,3 +79,18 @@ def make_hostile_project(root: Path) -> Path:
         (project / "essays" / schema.file_name(case.number)).write_bytes(case.path.read_bytes())
     (project / "essays" / "tags.yml").write_text(hostile_vocabulary(), encoding="utf-8")
     return project
+
+
+def build_hostile_site(root: Path) -> Path:
+    """Build :func:`make_hostile_project` in ``root/project``, the secret planted around it; the site.
+
+    Built once a test run (see ``shared_build`` in conftest) for test_hostile_site.py and
+    test_hostile_corpus.py: the build must pass.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "outside-secret.txt").write_text(OUTSIDE_SECRET, encoding="utf-8")
+    project = make_hostile_project(root / "project")
+    (project / "outside-secret.txt").write_text(OUTSIDE_SECRET, encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"

@@ -22,7 +22,7 @@ import site_harness
 from essay_archive.content import essay_file
 from essay_archive.site import atom_feed
 from tests import hostile
-from tests.conftest import CSP_VIOLATIONS, mkdocs_build
+from tests.conftest import CSP_VIOLATIONS
 
 #: Script types a browser runs; JSON and JSON-LD are data.
 EXECUTABLE_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
@@ -30,16 +30,9 @@ EXECUTABLE_SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "mod
 ADDRESS_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "data", "poster", "background", "xlink:href"}
 
 
-def _build_hostile_site(root: Path) -> Path:
-    project = hostile.make_hostile_project(root)
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
-
-
 @pytest.fixture(scope="module")
 def hostile_site(shared_build: Callable[[str, Callable[[Path], Path]], Path]) -> Path:
-    return shared_build("hostile", _build_hostile_site)
+    return shared_build("hostile", hostile.build_hostile_site)
 
 
 def _pages(site: Path) -> Iterator[tuple[Path, lxml.html.HtmlElement]]:
