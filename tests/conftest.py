@@ -196,13 +196,21 @@ class ReaderPages:
         self._pages: dict[tuple[int, int, str], object] = {}
 
     def open(self, url: str, viewport: dict[str, int], scheme: str = "light") -> object:
-        """The shared page for ``viewport`` and ``scheme``, freshly loaded at ``url``."""
+        """The shared page for ``viewport`` and ``scheme``, freshly loaded at ``url``.
+
+        ``page.errors`` lists the script errors and console errors logged since this load.
+        """
         key = (viewport["width"], viewport["height"], scheme)
         page = self._pages.get(key)
         if page is None:
             page = self._pages[key] = self._browser.new_page(viewport=viewport, color_scheme=scheme)  # type: ignore[attr-defined]
+            page.errors = []  # type: ignore[attr-defined]
+            page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
+            page.on("console", lambda message: page.errors.append(message.text)  # type: ignore[attr-defined]
+                    if message.type == "error" else None)
         # The pointer of the last test must not hover anything of this one.
         page.mouse.move(0, 0)  # type: ignore[attr-defined]
+        page.errors.clear()  # type: ignore[attr-defined]
         page.goto(url)  # type: ignore[attr-defined]
         return page
 

@@ -22,7 +22,7 @@ import site_harness
 
 from essay_archive.site import search_index
 
-from .conftest import make_project, mkdocs_build
+from .conftest import ReaderPages, make_project, mkdocs_build
 
 ESSAYS = {584, 585, 586, 590, 591}
 SETTLED = "['results', 'none'].includes(document.querySelector('[data-essay-search]').dataset.state)"
@@ -233,10 +233,9 @@ def test_result_shows_title_number_date_and_marked_snippet(search_page) -> None:
 # --- Opening, keys and widths ---------------------------------------------------------------
 
 
-def open_page(chromium, base: str, *, width: int = 1280):  # type: ignore[no-untyped-def]
-    page = chromium.new_page(viewport={"width": width, "height": 800})
-    page.goto(base + "essays/586/")
-    return page
+def open_page(reader_pages: ReaderPages, base: str, *, width: int = 1280):  # type: ignore[no-untyped-def]
+    """Essay 586 in the module's shared page for ``width``; no script error may be logged there."""
+    return reader_pages.open(base + "essays/586/", {"width": width, "height": 800})
 
 
 def search_is_open(page) -> bool:  # type: ignore[no-untyped-def]
@@ -246,8 +245,8 @@ def search_is_open(page) -> bool:  # type: ignore[no-untyped-def]
 
 @pytest.mark.browser
 @pytest.mark.parametrize("key", ["/", "s"])
-def test_shortcut_opens_search_and_typing_searches(chromium, served, key: str) -> None:  # type: ignore[no-untyped-def]
-    page = open_page(chromium, served[0])
+def test_shortcut_opens_search_and_typing_searches(reader_pages: ReaderPages, served, key: str) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(reader_pages, served[0])
     page.keyboard.press(key)
     assert search_is_open(page)
     # Typed as an IME commits text: no key events, only input.
@@ -255,12 +254,12 @@ def test_shortcut_opens_search_and_typing_searches(chromium, served, key: str) -
     site_harness.wait_for(page, SETTLED)
     assert results(page) == ["/archive/essays/586/"]
     assert page.input_value(".md-search__input") == "外貨"
-    page.close()
+    assert page.errors == []
 
 
 @pytest.mark.browser
-def test_arrow_keys_and_enter_open_a_result_and_escape_closes(chromium, served) -> None:  # type: ignore[no-untyped-def]
-    page = open_page(chromium, served[0])
+def test_arrow_keys_and_enter_open_a_result_and_escape_closes(reader_pages: ReaderPages, served) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(reader_pages, served[0])
     page.click(".md-search__input")
     page.keyboard.insert_text("ロシア")
     site_harness.wait_for(page, SETTLED)
@@ -282,12 +281,12 @@ def test_arrow_keys_and_enter_open_a_result_and_escape_closes(chromium, served) 
     page.keyboard.press("Escape")
     assert page.evaluate("document.getElementById('__search').checked") is False
     assert page.evaluate("document.activeElement !== document.querySelector('.md-search__input')")
-    page.close()
+    assert page.errors == []
 
 
 @pytest.mark.browser
-def test_no_search_mid_composition(chromium, served) -> None:  # type: ignore[no-untyped-def]
-    page = open_page(chromium, served[0])
+def test_no_search_mid_composition(reader_pages: ReaderPages, served) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(reader_pages, served[0])
     page.click(".md-search__input")
     site_harness.wait_for(page, "document.querySelector('[data-essay-search]').dataset.ready === '1'")
     page.evaluate("""() => {
@@ -306,12 +305,12 @@ def test_no_search_mid_composition(chromium, served) -> None:  # type: ignore[no
     }""")
     site_harness.wait_for(page, SETTLED)
     assert results(page) == ["/archive/essays/586/"]
-    page.close()
+    assert page.errors == []
 
 
 @pytest.mark.browser
-def test_phone_opens_search_from_the_header_button(chromium, served) -> None:  # type: ignore[no-untyped-def]
-    page = open_page(chromium, served[0], width=375)
+def test_phone_opens_search_from_the_header_button(reader_pages: ReaderPages, served) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(reader_pages, served[0], width=375)
     # Material folds the box away on phones until the header button opens it.
     inner_opacity = "getComputedStyle(document.querySelector('.md-search__inner')).opacity"
     assert page.evaluate(inner_opacity) == "0"
@@ -330,7 +329,7 @@ def test_phone_opens_search_from_the_header_button(chromium, served) -> None:  #
     site_harness.wait_for(page, "document.documentElement.scrollWidth <= window.innerWidth", timeout=5000)
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.essay-search__excerpt')).fontSize)")
     assert size >= 15
-    page.close()
+    assert page.errors == []
 
 
 @pytest.mark.browser
