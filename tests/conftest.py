@@ -227,3 +227,38 @@ def reader_pages(browser: object) -> Iterator[ReaderPages]:
     pages = ReaderPages(browser)
     yield pages
     pages.close()
+
+
+@pytest.fixture(scope="session")
+def printed_pdf(browser: object, site_server: str) -> Iterator[Callable[..., bytes]]:
+    """``printed_pdf("essays/586/?layout=vertical")``: the PDF Chromium prints of a page of the site.
+
+    Printed once a session for every test that reads the same printout (test_print_pdf.py and
+    test_print_layouts.py read several of the same). ``dark=True`` prints as a reader with the
+    dark palette who ticked "background graphics". No script error may be logged on the page.
+    """
+    printed: dict[tuple[str, bool], bytes] = {}
+    pages: dict[bool, object] = {}
+
+    def get(path: str, *, dark: bool = False) -> bytes:
+        if (path, dark) not in printed:
+            page = pages.get(dark)
+            if page is None:
+                page = pages[dark] = browser.new_page(color_scheme="dark" if dark else "light")  # type: ignore[attr-defined]
+            errors: list[str] = []
+
+            def record(error: object) -> None:
+                errors.append(str(error))
+
+            page.on("pageerror", record)  # type: ignore[attr-defined]
+            page.emulate_media(media="screen")  # type: ignore[attr-defined]
+            page.goto(site_server + path)  # type: ignore[attr-defined]
+            page.emulate_media(media="print")  # type: ignore[attr-defined]
+            printed[path, dark] = page.pdf(prefer_css_page_size=True, print_background=dark)  # type: ignore[attr-defined]
+            page.remove_listener("pageerror", record)  # type: ignore[attr-defined]
+            assert errors == [], path
+        return printed[path, dark]
+
+    yield get
+    for page in pages.values():
+        page.context.close()  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ import io
 import re
 import subprocess
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +44,9 @@ CHROME_WORDS = (
 )
 
 
-def print_pdf(browser: Any, url: str, name: str) -> tuple[PdfReader, list[str]]:
-    """Print ``url`` as Chromium does for a reader; keep the PDF and its first page as a PNG."""
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
-    page.emulate_media(media="print")
-    data = page.pdf(prefer_css_page_size=True)
-    page.close()
-    assert errors == []
+def print_pdf(printed_pdf: Callable[..., bytes], path: str, name: str) -> tuple[PdfReader, list[str]]:
+    """Print ``path`` as Chromium does for a reader; keep the PDF and its first page as a PNG."""
+    data = printed_pdf(path)
     save_pdf(data, name)
     reader = PdfReader(io.BytesIO(data))
     # PDF text comes back with compatibility forms (⽉ for 月); NFKC reads them as the text was.
@@ -87,8 +81,8 @@ def font_families(reader: PdfReader) -> set[str]:
     return families
 
 
-def test_essay_586_prints_as_an_identifiable_a4_handout(browser: Any, site_server: str) -> None:
-    reader, pages = print_pdf(browser, site_server + "essays/586/", "print-586")
+def test_essay_586_prints_as_an_identifiable_a4_handout(printed_pdf: Callable[..., bytes]) -> None:
+    reader, pages = print_pdf(printed_pdf, "essays/586/", "print-586")
     assert_a4(reader)
     assert 1 <= len(pages) <= 3
     first = lines(pages[0])
@@ -132,8 +126,8 @@ def test_body_is_set_in_mincho_at_handout_size(browser: Any, site_server: str) -
     assert style["chrome"] == []
 
 
-def test_booklet_prints_a_cover_then_each_essay_of_the_tag_from_a_new_page(browser: Any, site_server: str) -> None:
-    reader, pages = print_pdf(browser, site_server + "tags/北朝鮮/print/", "print-booklet-北朝鮮")
+def test_booklet_prints_a_cover_then_each_essay_of_the_tag_from_a_new_page(printed_pdf: Callable[..., bytes]) -> None:
+    reader, pages = print_pdf(printed_pdf, "tags/北朝鮮/print/", "print-booklet-北朝鮮")
     assert_a4(reader)
     cover = lines(pages[0])
     assert "北朝鮮" in cover and "金正恩体制の内政と軍事、人権、日本や周辺国との関係" in cover
@@ -157,7 +151,9 @@ def test_booklet_prints_a_cover_then_each_essay_of_the_tag_from_a_new_page(brows
     assert_page_totals(pages)
 
 
-def test_vertical_layout_prints_in_vertical_rl_with_short_numbers_upright(browser: Any, site_server: str) -> None:
+def test_vertical_layout_prints_in_vertical_rl_with_short_numbers_upright(
+    browser: Any, site_server: str, printed_pdf: Callable[..., bytes]
+) -> None:
     page = browser.new_page()
     page.goto(site_server + "essays/586/?layout=vertical")
     page.emulate_media(media="screen")
@@ -182,7 +178,7 @@ def test_vertical_layout_prints_in_vertical_rl_with_short_numbers_upright(browse
     # ASCII numbers longer than two digits stand upright digit by digit; the address stays Latin.
     assert combined["upright"] == ["586", "2024"]
     assert combined["address"] == 0
-    reader, pages = print_pdf(browser, site_server + "essays/586/?layout=vertical", "print-586-vertical")
+    reader, pages = print_pdf(printed_pdf, "essays/586/?layout=vertical", "print-586-vertical")
     assert_a4(reader)
     assert 2 <= len(pages) <= 4
     flat = ["".join(text.split()) for text in pages]
