@@ -17,6 +17,7 @@ import pytest
 import search_bench
 import site_harness
 
+from .conftest import ReaderPages
 from .test_search import SETTLED, indexed_pages, opened_search, results, search
 
 pytestmark = pytest.mark.browser
@@ -38,7 +39,14 @@ def search_page(browser, served: str) -> Iterator[object]:  # type: ignore[no-un
         yield page
 
 
+def open_page(reader_pages: ReaderPages, url: str, *, width: int = 1280):  # type: ignore[no-untyped-def]
+    """``url`` in the module's shared page for ``width``: ``page.errors`` lists its script errors."""
+    return reader_pages.open(url, {"width": width, "height": 800})
+
+
 def new_page(browser, url: str, *, width: int = 1280):  # type: ignore[no-untyped-def]
+    """``url`` in a page of its own, for a test that watches what the page requests (a warm cache
+    would hide requests) or needs a second page."""
     page = browser.new_page(viewport={"width": width, "height": 800})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -93,8 +101,8 @@ def test_excerpt_marks_every_query_word(search_page) -> None:  # type: ignore[no
 # --- Enter, and the phone keyboard's 検索 key -----------------------------------------------
 
 
-def test_enter_at_phone_width_keeps_the_list(browser, served: str) -> None:  # type: ignore[no-untyped-def]
-    page = new_page(browser, served + "essays/586/", width=375)
+def test_enter_at_phone_width_keeps_the_list(reader_pages: ReaderPages, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(reader_pages, served + "essays/586/", width=375)
     page.click("label.md-header__button[for=__search]")
     page.keyboard.insert_text("ロシア")
     site_harness.wait_for(page, SETTLED)
@@ -109,11 +117,10 @@ def test_enter_at_phone_width_keeps_the_list(browser, served: str) -> None:  # t
     assert page.evaluate("document.activeElement !== document.querySelector('.md-search__input')")
     assert page.locator(".md-search-result__item").first.is_visible()
     assert page.errors == []
-    page.close()
 
 
-def test_enter_on_desktop_opens_only_a_result_the_reader_moved_to(browser, served: str) -> None:  # type: ignore[no-untyped-def]
-    page = new_page(browser, served + "essays/586/")
+def test_enter_on_desktop_opens_only_a_result_the_reader_moved_to(reader_pages: ReaderPages, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(reader_pages, served + "essays/586/")
     page.keyboard.press("/")
     page.keyboard.insert_text("ロシア")
     site_harness.wait_for(page, SETTLED)
@@ -127,24 +134,24 @@ def test_enter_on_desktop_opens_only_a_result_the_reader_moved_to(browser, serve
     first = results(page)[0]
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: first in url and "highlight=" in url)
-    page.close()
 
 
 # --- Shareable searches ---------------------------------------------------------------------
 
 
-def test_address_with_q_opens_search_with_its_results(browser, served: str) -> None:  # type: ignore[no-untyped-def]
-    page = new_page(browser, served + "essays/584/?q=" + quote("クルスク州"))
+def test_address_with_q_opens_search_with_its_results(reader_pages: ReaderPages, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(reader_pages, served + "essays/584/?q=" + quote("クルスク州"))
     site_harness.wait_for(page, SETTLED)
     assert page.evaluate("document.getElementById('__search').checked")
     assert page.input_value(".md-search__input") == "クルスク州"
     assert results(page) == ["/archive/essays/586/"]
     assert page.errors == []
-    page.close()
 
 
-def test_address_follows_the_search_without_new_history_entries(browser, served: str) -> None:  # type: ignore[no-untyped-def]
-    page = new_page(browser, served + "essays/584/")
+def test_address_follows_the_search_without_new_history_entries(  # type: ignore[no-untyped-def]
+    reader_pages: ReaderPages, browser, served: str
+) -> None:
+    page = open_page(reader_pages, served + "essays/584/")
     entries = page.evaluate("history.length")
     page.keyboard.press("/")
     for query in ("ロシア", "外貨", "クルスク州"):
@@ -162,15 +169,13 @@ def test_address_follows_the_search_without_new_history_entries(browser, served:
     # Closing the box takes the search out of the address.
     page.keyboard.press("Escape")
     assert urlparse(page.url).query == ""
-    page.close()
 
 
-def test_form_without_script_leads_to_a_search_that_opens(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+def test_form_without_script_leads_to_a_search_that_opens(reader_pages: ReaderPages, served: str) -> None:  # type: ignore[no-untyped-def]
     # The box's form sends ?q= to the essay list when search.js is not there to catch it.
-    page = new_page(browser, served + "essays/?q=" + quote("弾よけ"))
+    page = open_page(reader_pages, served + "essays/?q=" + quote("弾よけ"))
     site_harness.wait_for(page, SETTLED)
     assert results(page) == ["/archive/essays/586/"]
-    page.close()
 
 
 # --- Straight to the paragraph --------------------------------------------------------------
@@ -197,15 +202,14 @@ def test_result_leads_to_the_paragraph_with_the_words_marked(browser, served: st
     page.close()
 
 
-def test_marks_on_arrival_find_words_across_markup_and_widths(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+def test_marks_on_arrival_find_words_across_markup_and_widths(reader_pages: ReaderPages, served: str) -> None:  # type: ignore[no-untyped-def]
     # Full-width input is folded as search folds it; the title and the body are marked, the tag
     # chips (left out of the index) are not.
-    page = new_page(browser, served + "essays/586/?highlight=" + quote("ウクライナ戦争"))
+    page = open_page(reader_pages, served + "essays/586/?highlight=" + quote("ウクライナ戦争"))
     site_harness.wait_for(page, "document.querySelector('[data-pagefind-body]').dataset.searchHighlight !== undefined")
     marked = page.eval_on_selector_all("mark.essay-search-highlight", "marks => marks.map(mark => mark.textContent)")
     assert marked and set(marked) == {"ウクライナ戦争"}
     assert page.locator(".essay-tags mark").count() == 0
-    page.close()
 
 
 def test_page_without_highlight_loads_no_highlight_script(browser, served: str) -> None:  # type: ignore[no-untyped-def]
@@ -259,8 +263,8 @@ def test_tag_and_year_filters_narrow_the_results(browser, served: str) -> None: 
     page.close()
 
 
-def test_filters_from_the_address(browser, served: str) -> None:  # type: ignore[no-untyped-def]
-    page = new_page(browser, served + "essays/584/?q=" + quote("クルスク") + "&tag=" + quote("ウクライナ戦争"))
+def test_filters_from_the_address(reader_pages: ReaderPages, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(reader_pages, served + "essays/584/?q=" + quote("クルスク") + "&tag=" + quote("ウクライナ戦争"))
     site_harness.wait_for(page, SETTLED)
     assert results(page) == ["/archive/essays/586/"]
     site_harness.wait_for(page, "document.querySelector('.essay-search__filters select[name=tag]')?.options.length > 1")
@@ -269,7 +273,6 @@ def test_filters_from_the_address(browser, served: str) -> None:  # type: ignore
     page.fill(".md-search__input", "")
     site_harness.wait_for(page, SETTLED)
     assert results(page) == ["/archive/essays/586/"]
-    page.close()
 
 
 # --- Counts over several pages of results ---------------------------------------------------
@@ -290,11 +293,13 @@ def holding(project: Path, word: str) -> set[str]:
 
 
 @pytest.mark.parametrize("query", ["短波ラジオ", "クルスク州"])
-def test_count_is_the_number_of_results_listed_once_more_runs_out(browser, synthetic, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_count_is_the_number_of_results_listed_once_more_runs_out(  # type: ignore[no-untyped-def]
+    reader_pages: ReaderPages, synthetic, query: str
+) -> None:
     base, project = synthetic
     truth = holding(project, query)
     assert len(truth) > 8, "the query must need more than one page of results"
-    page = new_page(browser, base + "essays/1/")
+    page = open_page(reader_pages, base + "essays/1/")
     page.keyboard.press("/")
     page.keyboard.insert_text(query)
     site_harness.wait_for(page, SETTLED)
@@ -319,4 +324,3 @@ def test_count_is_the_number_of_results_listed_once_more_runs_out(browser, synth
     assert set(listed) == truth and len(listed) == len(truth)
     assert page.inner_text(".md-search-result__meta") == f"{len(truth)}件見つかりました"
     assert page.errors == []
-    page.close()
