@@ -221,9 +221,8 @@ def _case_pages(cases: list[hostile.Case]) -> list[str]:
     return list(dict.fromkeys(pages))
 
 
-#: True once nothing covers the print buttons. Touching everything opens and closes the search,
-#: and its overlay fades out over the page before it lets go of the pointer; a click meanwhile
-#: would only be retried by Playwright, on a backoff of up to a second.
+#: True once nothing covers the print buttons: a click on a covered button would only be retried
+#: by Playwright, on a backoff of up to a second.
 _PRINT_BUTTONS_UNCOVERED = """[...document.querySelectorAll('.print-actions button[data-print]')].every((button) => {
   button.scrollIntoView({block: 'center'});
   const box = button.getBoundingClientRect();
@@ -260,6 +259,10 @@ def test_no_payload_runs_in_a_browser(browser, hostile_site: Path) -> None:  # t
             response = page.goto(base + address)
             assert response is not None and response.ok, address
             title = page.title()
+            # Printed first, while nothing covers the buttons (touching everything below opens
+            # and closes the search, whose overlay then takes a moment to fade out).
+            if address in printed:
+                _print(page, printed[address])
             # Real pointer and keyboard on what shows contributor text, then every element.
             for selector in (".essay-title", ".md-header__topic", ".essay-meta__author", ".tag-page__description",
                              ".essay-entry__title", ".essay-entry__summary", ".booklet-cover__description"):
@@ -271,9 +274,6 @@ def test_no_payload_runs_in_a_browser(browser, hostile_site: Path) -> None:  # t
             assert page.evaluate(_TOUCH_EVERYTHING) > 50, address
             watch.check(page, title)
             watch.pages.append(address)
-            if address in printed:
-                _print(page, printed[address])
-                watch.check(page, title)
         # Search for each case by its number (as readers cite it) and hover what it finds.
         page.goto(base)
         title = page.title()
