@@ -104,6 +104,24 @@ def test_a_write_cut_short_fails_the_check_and_keeps_the_old_index(indexed_site:
     assert not (site / search_index.STAGING_FOLDER).exists()
 
 
+def test_shards_written_while_rendering_are_checked_as_they_lie_on_disk(indexed_site: Path, tmp_path: Path) -> None:
+    site = copy_of(indexed_site, tmp_path)
+    builder = search_index.start_builder(NUMBERS, 2, site_dir=site)
+    try:
+        for number in NUMBERS:
+            builder.add(number, essay_page(number))
+        # Each shard is written to the staging folder as soon as Pagefind hands it over.
+        assert builder.written() == {"pagefind", "pagefind-1"}
+        wasm = site / search_index.STAGING_FOLDER / "pagefind-1" / "wasm.unknown.pagefind"
+        wasm.write_bytes(wasm.read_bytes()[:CUT_AT])
+        with pytest.raises(search_index.SearchIndexError) as refused:
+            search_index.finish_index(builder, site)
+    finally:
+        builder.close()
+    assert "pagefind-1/wasm.unknown.pagefind が 65,536 バイトで" in str(refused.value)
+    assert not (site / search_index.STAGING_FOLDER).exists()
+
+
 @pytest.mark.parametrize(("damage", "expected"), [
     ("truncate-wasm", "pagefind/wasm.unknown.pagefind が"),
     ("edit-script", "pagefind-1/pagefind.js の中身が"),

@@ -87,8 +87,10 @@ def test_only_serve_rebuilds_index_in_the_background(
     warmed: list[object] = []
     monkeypatch.setattr(search_index, "warm_up",
                         lambda: warmed.append(SimpleNamespace(close=lambda: None)) or warmed[-1])
-    monkeypatch.setattr(search_index, "start_builder",
-                        lambda numbers, shard_size, warm: _FakeBuilder(numbers) if warm is warmed[-1] else None)
+    def start_builder(numbers: list[int], shard_size: int, warm: object, site_dir: Path) -> _FakeBuilder | None:
+        return _FakeBuilder(numbers) if warm is warmed[-1] and site_dir == tmp_path else None
+
+    monkeypatch.setattr(search_index, "start_builder", start_builder)
     monkeypatch.setattr(search_index, "finish_index", lambda builder, site_dir: finished.append(site_dir) or 0)
     monkeypatch.setattr(search_index, "build_index",
                         lambda site_dir, **_: (_ for _ in ()).throw(AssertionError("from disk")))

@@ -158,7 +158,11 @@ class IndexBuilder:
     """
 
     def __init__(
-        self, service: PagefindService, shards: Sequence[Shard], reference: Future[dict[str, bytes]] | None = None,
+        self,
+        service: PagefindService,
+        shards: Sequence[Shard],
+        reference: Future[dict[str, bytes]] | None = None,
+        staging: Path | None = None,
     ) -> None:
         self._service = service
         self._shards = list(shards)
@@ -174,6 +178,12 @@ class IndexBuilder:
         self.urls: dict[int, str] = {}
         #: The installed Pagefind's own copies of the shared files, asked for first (see reference_files).
         self.reference = reference if reference is not None else request_reference(service)
+        #: Where each finished shard is written as soon as Pagefind hands it over (None: by finish_index).
+        self.staging = staging
+        #: Shard folders written to ``staging`` so far, each when its files arrived.
+        self._written: dict[str, Future[None]] = {}
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging)
 
     @property
     def shards(self) -> list[Shard]:
@@ -195,8 +205,12 @@ class IndexBuilder:
             self._missing[position].discard(number)
             if not self._missing[position]:
                 # Pagefind answers in order: this comes after every page of the shard.
-                self._files[position] = self._service.get_files(index_id)
+                files = self._files[position] = self._service.get_files(index_id)
                 self._service.delete_index(index_id)
+                if self.staging is not None:
+                    # Written while MkDocs renders on (5,000 essays: 5,000 files, seconds at the end).
+                    self._written[self._shards[position].folder] = _write_when_done(
+                        files, self.staging / self._shards[position].folder)
             while len(self._in_flight) > PAGES_IN_FLIGHT:
                 self._settle(*self._in_flight.popleft())
 
@@ -211,6 +225,21 @@ class IndexBuilder:
             self._errors.append(f"{essay_url(number)}: {error}")
         else:
             self._indexed += 1
+
+    def written(self) -> set[str]:
+        """The shard folders already written to ``staging`` (waits for the writes under way)."""
+        done = set()
+        for folder, write in self._written.items():
+            try:
+                write.result()
+            except OSError as error:
+                raise SearchIndexError(bilingual(
+                    f"索引フォルダー {folder}/ を書けませんでした", f"could not write the index folder {folder}/",
+                ) + f": {error}") from error
+            except PagefindServiceError:
+                continue  # reported by finish()
+            done.add(folder)
+        return done
 
     def finish(self) -> tuple[dict[str, dict[str, bytes]], dict[str, bytes]]:
         """Wait for Pagefind: every shard's files by folder, and the reference files."""
@@ -306,11 +335,20 @@ def warm_up(*, niceness: int = 0) -> WarmService:
 
 
 def start_builder(
-    numbers: Iterable[int], shard_size: int = SHARD_SIZE, *, niceness: int = 0, warm: WarmService | None = None,
+    numbers: Iterable[int],
+    shard_size: int = SHARD_SIZE,
+    *,
+    niceness: int = 0,
+    warm: WarmService | None = None,
+    site_dir: Path | None = None,
 ) -> IndexBuilder:
-    """A builder for the essays ``numbers``, in ``warm``'s service or a new one (``niceness``: see PagefindService)."""
+    """A builder for the essays ``numbers``, in ``warm``'s service or a new one (``niceness``: see PagefindService).
+
+    With ``site_dir``, each shard is written to the site's staging folder as soon as it is done.
+    """
     warm = warm or warm_up(niceness=niceness)
-    return IndexBuilder(warm.service, plan_shards(numbers, shard_size), warm.reference)
+    staging = site_dir / STAGING_FOLDER if site_dir is not None else None
+    return IndexBuilder(warm.service, plan_shards(numbers, shard_size), warm.reference, staging)
 
 
 # --- Writing, checking and publishing ---------------------------------------------------------
@@ -326,14 +364,39 @@ def _write_file(path: Path, content: bytes) -> None:
 
 def write_index(root: Path, files: Mapping[str, Mapping[str, bytes]], writer: FileWriter | None = None) -> None:
     """Write each shard's files under ``root/<folder>/``, replacing what was there."""
-    writer = writer or _write_file
     if root.exists():
         shutil.rmtree(root)
     for folder, contents in files.items():
-        for name, content in contents.items():
-            path = root / folder / name
+        write_shard(root / folder, contents, writer)
+
+
+def write_shard(folder: Path, contents: Mapping[str, bytes], writer: FileWriter | None = None) -> None:
+    """Write one shard's files under ``folder``."""
+    writer = writer or _write_file
+    made: set[Path] = set()
+    for name, content in contents.items():
+        path = folder / name
+        if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
-            writer(path, content)
+            made.add(path.parent)
+        writer(path, content)
+
+
+def _write_when_done(files: Future[dict[str, bytes]], folder: Path) -> Future[None]:
+    """Write ``files`` under ``folder`` once Pagefind has sent them, in a thread of its own."""
+    written: Future[None] = Future()
+
+    def write() -> None:
+        try:
+            write_shard(folder, files.result())
+        except BaseException as error:  # kept for IndexBuilder.written(); Pagefind's failures too
+            written.set_exception(error)
+        else:
+            written.set_result(None)
+
+    files.add_done_callback(
+        lambda _: threading.Thread(target=write, name=f"pagefind-write-{folder.name}", daemon=True).start())
+    return written
 
 
 def check_index(
@@ -557,7 +620,14 @@ def finish_index(
     """
     files, reference = builder.finish()
     staging = site_dir / STAGING_FOLDER
-    write_index(staging, files, writer)
+    if writer is None and builder.staging == staging:
+        # Shards were written as Pagefind handed them over; only empty ones are left to write.
+        written = builder.written()
+        for folder, contents in files.items():
+            if folder not in written:
+                write_shard(staging / folder, contents)
+    else:
+        write_index(staging, files, writer)
     shards = builder.shards
     # Node.js loads the index (half a second) while the files are checked here.
     query = QueryCheck(staging, shards, builder.urls)
@@ -596,7 +666,7 @@ def build_index(
     """
     pages = essay_pages(site_dir)
     wanted = sorted(pages) if numbers is None else sorted(numbers)
-    builder = start_builder(wanted, shard_size, niceness=niceness)
+    builder = start_builder(wanted, shard_size, niceness=niceness, site_dir=site_dir)
     try:
         # Oldest first, the order MkDocs writes the essays in: the same pages in the same order
         # make the same index as a full build, file for file.

@@ -104,7 +104,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         return None
     numbers = [essay.number for essay in mkdocs_state.of(config).essays]
     try:
-        _builder = search_index.start_builder(numbers, _shard_size, warm=warm)
+        _builder = search_index.start_builder(numbers, _shard_size, warm=warm, site_dir=Path(config.site_dir))
     except search_index.SearchIndexError as error:
         raise Abort(str(error)) from error
     _documents = SearchDocuments.for_build(config)
