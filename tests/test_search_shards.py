@@ -8,7 +8,9 @@ merge them so that every query of test_search.py still finds its essay first.
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,40 @@ def test_shards_load_only_when_search_opens(browser, served) -> None:  # type: i
     # The merged shards reuse the first index's WebAssembly instead of fetching their own.
     assert not [url for url in requested if "/pagefind-" in url and "wasm" in url]
     page.close()
+
+
+class _HeldService:
+    """A stand-in Pagefind that answers each page only when the test says so."""
+
+    def __init__(self) -> None:
+        self.answers: list[Future[dict[str, object]]] = []
+
+    def request_index(self, config: object = None) -> Future[int]:
+        index_id: Future[int] = Future()
+        index_id.set_result(0)
+        return index_id
+
+    def add_html(self, index_id: int, content: str, url: str) -> Future[dict[str, object]]:
+        self.answers.append(Future())
+        return self.answers[-1]
+
+
+def test_handing_over_waits_once_too_much_text_is_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A slow indexer must not pile up the whole archive in memory: past CHARACTERS_IN_FLIGHT the
+    # build waits for Pagefind's answers, oldest first.
+    monkeypatch.setattr(search_index, "CHARACTERS_IN_FLIGHT", 25)
+    service = _HeldService()
+    reference: Future[dict[str, bytes]] = Future()
+    reference.set_result({})
+    shards = search_index.plan_shards(range(1, 10), 100)
+    builder = search_index.IndexBuilder(service, shards, reference)  # type: ignore[arg-type]
+    builder.add(1, "x" * 10)
+    builder.add(2, "x" * 10)
+    third = threading.Thread(target=builder.add, args=(3, "x" * 10))
+    third.start()
+    third.join(0.3)
+    assert third.is_alive(), "30 characters waiting: the third page waits for the first answer"
+    service.answers[0].set_result({})
+    third.join(5)
+    assert not third.is_alive()
+    assert builder.indexed == 1

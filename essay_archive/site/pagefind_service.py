@@ -98,8 +98,21 @@ class PagefindService:
 
     def new_index(self, config: Mapping[str, object] | None = None) -> int:
         """Create an in-memory index in the service; returns its id."""
-        answer = self._send({"type": "NewIndex", "config": dict(config) if config else None}).result()
-        return int(answer["index_id"])
+        return self.request_index(config).result()
+
+    def request_index(self, config: Mapping[str, object] | None = None) -> Future[int]:
+        """Ask for a new in-memory index; its id comes once the service has answered every request before."""
+        index_id: Future[int] = Future()
+
+        def settle(done: Future[dict[str, Any]]) -> None:
+            error = done.exception()
+            if error is not None:
+                index_id.set_exception(error)
+            else:
+                index_id.set_result(int(done.result()["index_id"]))
+
+        self._send({"type": "NewIndex", "config": dict(config) if config else None}).add_done_callback(settle)
+        return index_id
 
     def add_html(self, index_id: int, content: str, url: str) -> Future[dict[str, Any]]:
         """Index one page's HTML under ``url`` (``/essays/586/``); answers ``IndexedFile``."""

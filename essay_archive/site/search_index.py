@@ -60,9 +60,11 @@ SHARD_SIZE_VARIABLE = "ESSAY_SEARCH_SHARD_SIZE"
 LANGUAGE = "ja"
 #: Material copies its lunr search (about 1.2 MB) into every site; nothing here loads it.
 UNUSED_THEME_SEARCH = ("assets/javascripts/lunr", "assets/javascripts/workers/search.*")
-#: Pages handed to Pagefind and not yet indexed, at most: past this the build waits for Pagefind,
-#: so that a slow indexer cannot pile up the whole archive in its input queue.
-PAGES_IN_FLIGHT = 400
+#: Characters of pages handed to Pagefind and not yet indexed, at most: past this the build waits
+#: for Pagefind, so that a slow indexer cannot pile up an archive of any size in its input queue.
+#: Search documents are about 10,000 characters: 5,000 essays fit, and a 5,000-essay build peaks
+#: at 0.83 GB in all (a cap of 400 pages made MkDocs wait 5.8 s of its 37).
+CHARACTERS_IN_FLIGHT = 64_000_000
 #: Where the new index is written and checked before it replaces the old one (inside the site).
 STAGING_FOLDER = ".pagefind-staging"
 #: The checker that runs the index (see search_query.mjs).
@@ -168,9 +170,14 @@ class IndexBuilder:
         self._shards = list(shards)
         self._shard_of = {number: position for position, shard in enumerate(self._shards) for number in shard.numbers}
         self._missing = [set(shard.numbers) for shard in self._shards]
-        self._index_ids: dict[int, int] = {}
+        # Asked for now, answered while Pagefind is idle: asked for at a shard's first essay, the
+        # answer would wait behind every page of the shard before (seven seconds at 5,000 essays).
+        self._index_ids = {position: service.request_index({"force_language": LANGUAGE})
+                           for position, shard in enumerate(self._shards) if shard.numbers}
         self._files: dict[int, Future[dict[str, bytes]]] = {}
         self._in_flight: collections.deque[tuple[int, Future[dict[str, Any]]]] = collections.deque()
+        self._sizes: collections.deque[int] = collections.deque()
+        self._characters_in_flight = 0
         self._indexed = 0
         self._errors: list[str] = []
         self._lock = threading.Lock()
@@ -197,11 +204,11 @@ class IndexBuilder:
             position = self._shard_of.get(number)
             if position is None or number not in self._missing[position]:
                 return
-            index_id = self._index_ids.get(position)
-            if index_id is None:
-                index_id = self._index_ids[position] = self._service.new_index({"force_language": LANGUAGE})
+            index_id = self._index_ids[position].result()
             self.urls[number] = url
             self._in_flight.append((number, self._service.add_html(index_id, html, url)))
+            self._sizes.append(len(html))
+            self._characters_in_flight += len(html)
             self._missing[position].discard(number)
             if not self._missing[position]:
                 # Pagefind answers in order: this comes after every page of the shard.
@@ -211,8 +218,9 @@ class IndexBuilder:
                     # Written while MkDocs renders on (5,000 essays: 5,000 files, seconds at the end).
                     self._written[self._shards[position].folder] = _write_when_done(
                         files, self.staging / self._shards[position].folder)
-            while len(self._in_flight) > PAGES_IN_FLIGHT:
+            while self._characters_in_flight > CHARACTERS_IN_FLIGHT:
                 self._settle(*self._in_flight.popleft())
+                self._characters_in_flight -= self._sizes.popleft()
 
     def missing(self) -> list[int]:
         """Essays not handed over yet, newest first."""
@@ -253,6 +261,8 @@ class IndexBuilder:
         with self._lock:
             while self._in_flight:
                 self._settle(*self._in_flight.popleft())
+            self._sizes.clear()
+            self._characters_in_flight = 0
         if self._errors:
             raise SearchIndexError(bilingual(
                 "Pagefind がエッセイのページを索引にできませんでした",
