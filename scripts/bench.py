@@ -40,7 +40,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -343,11 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     measured_phases: dict[int, dict[str, object]] = {}
     comparisons: list[hugo_yardstick.Comparison] = []
     with contextlib.ExitStack() as stack:
-        if args.keep:
-            workspace = args.keep.resolve()
-            workspace.mkdir(parents=True, exist_ok=True)
-        else:
-            workspace = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="essay-bench-")))
+        workspace = site_harness.workspace(stack, args.keep, "essay-bench-")
         for size in args.sizes:
             print(f"{size} essays", file=sys.stderr, flush=True)
             rows.append(measure(size, workspace, repeat=repeat, with_preview=not args.no_preview))

@@ -21,7 +21,6 @@ import shutil
 import statistics
 import sys
 import sysconfig
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -257,11 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build here and keep the sites (default: a temporary folder)")
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
-        if args.keep:
-            workspace = args.keep.resolve()
-            workspace.mkdir(parents=True, exist_ok=True)
-        else:
-            workspace = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="essay-hugo-")))
+        workspace = site_harness.workspace(stack, args.keep, "essay-hugo-")
         comparisons = [compare(size, workspace, max(1, args.runs)) for size in args.sizes]
     print(table(comparisons))
     return 0

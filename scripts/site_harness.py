@@ -142,6 +142,16 @@ def serve(site: Path) -> Iterator[tuple[str, Traffic]]:
             server.server_close()
 
 
+def workspace(stack: contextlib.ExitStack, keep: Path | None, prefix: str) -> Path:
+    """Where a benchmark builds its archives: ``keep`` (made if missing, left behind), or a
+    temporary folder removed when ``stack`` closes."""
+    if keep:
+        folder = keep.resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix)))
+
+
 def archive_sizes(text: str) -> list[int]:
     """``--sizes 200,1000,5000`` for the benchmark scripts: positive essay counts."""
     sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]

@@ -94,10 +94,8 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     global _builder, _documents, _warm
-    warm, _warm = _warm, None
-    if _builder is not None:
-        _builder.close()
-        _builder = None
+    warm, _warm = _warm, None  # taken over by this build's builder, not stopped
+    _stop_builder()
     if _preview_rebuild(config):
         if warm is not None:
             warm.close()
