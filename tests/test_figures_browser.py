@@ -162,11 +162,13 @@ def test_the_page_asks_nothing_of_another_host(
 
 def printed(browser: Any, url: str, name: str) -> PdfReader:
     page = open_page(browser, url, width=1280)
-    # The 印刷 button fetches every photo before it prints: stand in for the print dialog.
-    page.evaluate("window.print = () => { window.printed = true; }")
+    # The 印刷 button fetches every photo before it prints: stand in for the print dialog, and look
+    # at the photos when it opens (a photo may switch srcset candidate again afterwards).
+    page.evaluate("window.print = () => { window.printed = true; window.photosAtPrint ="
+                  " [...document.images].every(image => image.complete && image.naturalWidth > 0); }")
     page.click("button[data-print]")
     page.wait_for_function("() => window.printed === true")
-    assert page.evaluate("[...document.images].every(image => image.complete && image.naturalWidth > 0)")
+    assert page.evaluate("window.photosAtPrint")
     page.emulate_media(media="print")
     data = page.pdf(prefer_css_page_size=True)
     page.context.close()
