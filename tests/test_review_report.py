@@ -307,3 +307,23 @@ def test_every_link_and_image_is_relative_and_inside_the_report(
                 continue
             assert ":" not in address and not address.startswith("/"), (path.name, address)
             assert (tmp_path / address.split("#")[0]).is_file(), (path.name, address)
+
+
+def test_paragraph_labels_stand_beside_horizontal_lines_and_above_vertical_columns(tmp_path: Path) -> None:
+    horizontal = pdf_trace()
+    vertical = ImportTrace(pages=((842.0, 595.0),), paragraphs=(
+        TracedParagraph(1, "縦の段落。", (Box(1, 700, 60, 780, 540),), "indent", (), 1, 1),
+        TracedParagraph(2, "次の段落。", (Box(1, 600, 60, 690, 540),), "end", (), 1, 5),
+    ))
+    report = review_report.ReviewReport(tmp_path)
+    report.add(entry(586, horizontal))
+    report.add(entry(587, vertical))
+
+    def label(name: str, box: str) -> tuple[float, float, str]:
+        text = parse(tmp_path / name).xpath(f"//*[@id='{box}']/text")[0]
+        return float(text.get("x")), float(text.get("y")), text.get("text-anchor")
+
+    # In the left margin, ending just before the box (60, 120): the first characters stay visible.
+    assert label("0586.html", "box-p1-1") == (58, 129, "end")
+    # Above the column's top (700, 60), where vertical text starts.
+    assert label("0587.html", "box-p1-1") == (700, 58, "start")

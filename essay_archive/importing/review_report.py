@@ -41,6 +41,9 @@ MAX_IMAGE_SIDE = 2000
 #: JPEG encodes a page in a tenth of PNG's time, at half the size; text stays legible at this quality.
 JPEG_QUALITY = 80
 
+#: A page whose paragraph boxes are in the median this many times taller than wide is vertical.
+VERTICAL_RATIO = 3.0
+
 TEMPLATES = Path(__file__).resolve().parent / "review_templates"
 STYLE_SHEET = "review.css"
 INDEX = "index.html"
@@ -161,6 +164,21 @@ class _BoxView:
     id: str | None = None
     label: str = ""
     title: str = ""
+    #: where the label stands (its anchor point) and which end of it stands there
+    label_x: float = 0.0
+    label_y: float = 0.0
+    label_anchor: str = "start"
+
+    def place_label(self, outside: str | None) -> None:
+        """Put the label inside the box's top left corner, or outside it (``left`` or ``above``),
+        where a paragraph label covers no text: in the margin beside horizontal lines, above
+        vertical columns."""
+        if outside == "left":
+            self.label_x, self.label_y, self.label_anchor = round(self.x - 2, 2), round(self.y + 9, 2), "end"
+        elif outside == "above":
+            self.label_x, self.label_y = round(self.x, 2), round(self.y - 2, 2)
+        else:
+            self.label_x, self.label_y = round(self.x + 1.5, 2), round(self.y + 10.5, 2)
 
 
 @dataclass
@@ -340,6 +358,10 @@ def _pdf_pages(entry: ReviewEntry, images: dict[int, tuple[str, PageImage]],
             caption_boxes.add(box)
             page(box.page).boxes.append(_rect(box, "caption", href=f"#fig-{index}",
                                               title=f"写真{index}の説明文 (caption): {figure.caption}"))
+    for sheet in pages:
+        outside = "above" if _vertical(sheet.boxes) else "left"
+        for box in sheet.boxes:
+            box.place_label(outside if box.kind in ("paragraph", "flagged") else None)
     for left in trace.left_out:
         role = LEFT_OUT_LABELS.get(left.role, left.role)
         if left.box is None:
@@ -349,6 +371,13 @@ def _pdf_pages(entry: ReviewEntry, images: dict[int, tuple[str, PageImage]],
             continue
         page(left.box.page).boxes.append(_rect(left.box, "left-out", title=f"{role}: {left.text}"))
     return pages
+
+
+def _vertical(boxes: Sequence[_BoxView]) -> bool:
+    """Whether a page's paragraphs stand in vertical columns (縦書き): their boxes are much
+    taller than wide, which horizontal paragraphs, even in narrow columns, seldom are."""
+    ratios = sorted(box.height / box.width for box in boxes if box.kind in ("paragraph", "flagged"))
+    return bool(ratios) and ratios[len(ratios) // 2] > VERTICAL_RATIO
 
 
 def _text_lines(entry: ReviewEntry) -> list[dict[str, Any]]:
