@@ -11,8 +11,10 @@ page, with and without a space at each paragraph end), each with its number in t
 the running head and the seed essay's paragraphs rotated, so no two PDFs are the same. Then,
 for each ``--jobs`` value, ``essay import FOLDER --jobs J --review DIR`` runs as a contributor
 runs it, into an empty essays folder, and is measured (wall and CPU seconds, peak memory of all
-its processes, ``scripts/measured_run.py``). A second run over the same essays folder measures
-what skipping existing essays costs (it must skip every one).
+its processes, ``scripts/measured_run.py``; the CPU time covers the worker processes, which
+the command waits for). A second run over the same essays folder measures what skipping
+existing essays costs (it must skip every one). On a shared machine the wall time mostly
+measures the load; the CPU time per PDF does not.
 
 One Markdown table is printed. Figures depend on the machine and its load (printed with them).
 """
@@ -110,14 +112,14 @@ def _summary(log: Path) -> str:
     return f"{imported} / {skipped} / {failed} | {essays} / {paragraphs}"
 
 
-def measure(workspace: Path, sources: Path, count: int, jobs: int, review: bool) -> list[str]:
-    """Import the folder into an empty archive, then again (every essay skipped); table rows."""
+def measure(workspace: Path, sources: Path, count: int, jobs: int, review: bool) -> Iterator[str]:
+    """Import the folder into an empty archive, then again (every essay skipped): a table row
+    for each run, as soon as it ends."""
     root = workspace / f"archive-{jobs}"
     shutil.rmtree(root, ignore_errors=True)
     (root / "essays").mkdir(parents=True)
     (root / "mkdocs.yml").write_text("site_name: bench\n", encoding="utf-8")
     shutil.copy(REPO / "essays" / "tags.yml", root / "essays" / "tags.yml")
-    rows = []
     for run in ("first", "again"):
         review_dir = root / f"review-{run}" if review else None
         log = workspace / f"import-{jobs}-{run}.log"
@@ -126,11 +128,11 @@ def measure(workspace: Path, sources: Path, count: int, jobs: int, review: bool)
         if measured.status not in (0, 1):
             raise SystemExit(f"essay import failed ({measured.status}); see {log}")
         per_pdf = measured.wall_seconds / count
-        rows.append(
+        yield (
             f"| {jobs} | {'yes' if review else 'no'} | {run} | {count} | {measured.wall_seconds:.1f} | "
-            f"{per_pdf:.3f} | {measured.cpu_seconds:.1f} | {measured.peak_total_mb:.0f} | "
+            f"{per_pdf:.3f} | {measured.cpu_seconds:.1f} | {measured.cpu_seconds / count:.3f} | "
+            f"{measured.peak_total_mb:.0f} | "
             f"{per_pdf * 600 / 60:.1f} | {_summary(log)} |")
-    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,9 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(path.stat().st_size for path in sources.glob("*.pdf"))
         print(f"{args.pdfs} PDFs ({size / 1_000_000:.1f} MB; {made}); {bench.machine()}")
         print()
-        print("| jobs | --review | run | PDFs | wall (s) | s per PDF | CPU (s) | peak RSS (MB) | "
-              "600 PDFs (min) | imported / skipped / failed | to check: essays / paragraphs |")
-        print("|---:|---|---|---:|---:|---:|---:|---:|---:|---|---|")
+        print("| jobs | --review | run | PDFs | wall (s) | wall per PDF (s) | CPU (s) | CPU per PDF (s) | "
+              "peak RSS (MB) | 600 PDFs at this pace (min) | imported / skipped / failed | "
+              "to check: essays / paragraphs |")
+        print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
         for count in jobs:
             for row in measure(workspace, sources, args.pdfs, count, not args.no_review):
                 print(row, flush=True)
