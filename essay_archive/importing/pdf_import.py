@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from essay_archive.content import photo_metadata
 from essay_archive.content.messages import Problem, bilingual
 from essay_archive.importing import normalise, text_import
 from essay_archive.importing.import_trace import Box, Flag, ImportTrace, LeftOut, TracedFigure, TracedParagraph
@@ -969,11 +970,18 @@ def photo_markdown(index: int, name: str, caption: str, *, folder: str) -> str:
 
 
 def _image_file(image: _Image) -> tuple[bytes, str]:
-    """The image's bytes as a file: a JPEG as stored, anything else rendered from the page as PNG."""
+    """The image's bytes as a file: a JPEG as stored, anything else rendered from the page as PNG.
+
+    A JPEG embedded whole keeps its camera's EXIF (GPS, serial numbers) and XMP: they are removed
+    without touching its image data (``content/photo_metadata.py``), as ``essay photos --strip`` does.
+    """
     stream = image.source["stream"]
     filters = [name for name, _ in stream.get_filters()]
     if [getattr(name, "name", name) for name in filters] == ["DCTDecode"]:
-        return stream.get_rawdata(), ".jpg"
+        try:
+            return photo_metadata.strip(stream.get_rawdata(), "JPEG").data, ".jpg"
+        except photo_metadata.MetadataError:
+            pass  # a damaged JPEG: rendered from the page below, which keeps no metadata
     page = image.page_object
     box = (max(0.0, image.x0), max(0.0, image.top),
            min(float(page.width), image.x1), min(float(page.height), image.bottom))
