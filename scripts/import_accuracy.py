@@ -67,7 +67,7 @@ def score(name: str, case: Case, essay: text_import.ImportedEssay | None, captio
     whole = "".join(case.paragraphs)
     body = "".join(found)
     for photo in case.photos:
-        label_free = pdf_import._CAPTION_LABEL.sub("", photo.caption)
+        label_free = pdf_import.CAPTION_LABEL.sub("", photo.caption)
         if photo.caption in body or (label_free and label_free in body and label_free not in whole):
             result.captions_in_body += 1
     result.junk = [text for text in found if text not in whole]

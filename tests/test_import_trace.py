@@ -11,7 +11,7 @@ import pdfplumber
 import pytest
 
 from essay_archive.content import tag_vocabulary
-from essay_archive.importing import import_trace, pdf_import, text_import
+from essay_archive.importing import import_trace, normalise, pdf_import, text_import
 
 HERE = Path(__file__).resolve().parent
 PDF_DIR = HERE / "import-pdf"
@@ -64,7 +64,7 @@ def test_pdf_trace_boxes_hold_the_characters_they_name(name: str) -> None:
         # The characters inside the paragraph's boxes include all of its own (others may stand
         # inside too: a box is a rectangle round lines of different lengths).
         own = Counter(char for char in paragraph.text if not char.isspace())
-        boxed = Counter(text_char for char in inked for text_char in pdf_import.normalise.characters(char["text"]))
+        boxed = Counter(text_char for char in inked for text_char in normalise.characters(char["text"]))
         assert not own - boxed, (paragraph.number, own - boxed)
 
 
