@@ -40,7 +40,7 @@ def margin_lines(pages: Sequence[list[Line]], heights: Sequence[float], body_siz
             small = line.size < SMALL_PRINT * body_size
             page_number = text_import.is_page_number(line.text)
             again = len(pages) > 1 and repeated[(DIGITS.sub("#", line.text), round(top / 6))] >= 2
-            if in_band and ((small and outside_body) or page_number or again):
+            if line.role == "body" and in_band and ((small and outside_body) or page_number or again):
                 line.role = "margin"
 
 
@@ -59,20 +59,48 @@ def image_key(image: PageImage) -> tuple[int, int, int, int]:
 
 
 def captions(image: PageImage, lines: Sequence[Line], body_size: float) -> None:
-    """Mark the lines right after a photo (below it; left of it in vertical writing), in smaller
-    print or starting 写真/図, as its caption."""
-    candidates = sorted((line for line in lines if line.role == "body"), key=lambda line: (line.vertical, line.u0))
+    """Tie to the photo the lines of its caption: right after it (below it; left of it in
+    vertical writing), within its width, in smaller print or starting with a label (写真, 図),
+    the caption's further lines in the same print. A line in body-size print without a label is
+    taken by its place alone when it stands under the photo within its width while the body
+    text runs on beside it (the photo and caption float in the text): the photo is then marked
+    :attr:`~PageImage.caption_guessed`."""
     for vertical in (False, True):
-        box = image.box(vertical)
-        end = box[1]
-        for line in (line for line in candidates if line.vertical == vertical):
-            overlaps = min(box[3], line.v1) - max(box[2], line.v0) > 0
-            if not overlaps or line.u0 < end - 2 or line.u0 - end > 1.2 * body_size:
-                continue
-            small = line.size < SMALL_PRINT * body_size
-            if small or (not image.caption_lines and CAPTION_START.match(line.text)):
-                line.role = "caption"
-                image.caption_lines.append(line)
-                end = line.u1
-            elif image.caption_lines:
+        u0, u1, v0, v1 = image.box(vertical)
+        # A word processor's frame pads the caption beside the photo by up to a character.
+        slack = 1.0 * body_size
+        below = sorted((line for line in lines if line.role == "body" and line.vertical == vertical
+                        and line.u0 >= u1 - 2 and line.v0 < v1 and line.v1 > v0),
+                       key=lambda line: (line.u0, line.v0))
+        end = u1
+        first: Line | None = None
+        for line in below:
+            if line.u0 - end > (1.2 * body_size if first is None else 0.9 * first.size):
                 break
+            within = line.v0 >= v0 - slack and line.v1 <= v1 + slack
+            small = line.size < SMALL_PRINT * body_size
+            if first is None:
+                labelled = CAPTION_START.match(line.text) is not None
+                if (small or labelled) and (within or line.v0 >= v0 - slack):
+                    pass
+                elif within and _text_beside(line, lines, v0, v1):
+                    image.caption_guessed = True
+                else:
+                    break
+                first = line
+            elif not within or abs(line.size - first.size) > 0.1 * first.size:
+                break
+            line.role = "caption"
+            image.caption_lines.append(line)
+            end = line.u1
+        if first is not None:
+            return
+
+
+def _text_beside(line: Line, lines: Sequence[Line], low: float, high: float) -> bool:
+    """Body text stands on the same row as ``line``, beside the span ``low``–``high``."""
+    return any(other is not line and other.role == "body" and other.vertical == line.vertical
+               and other.u0 < line.u1 and other.u1 > line.u0
+               and (other.v0 >= max(high - 2, line.v1) or other.v1 <= min(low + 2, line.v0))
+               and abs(other.v0 - line.v1) < 3 * line.size + (high - low)
+               for other in lines)

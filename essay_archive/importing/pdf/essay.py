@@ -23,6 +23,7 @@ from essay_archive.importing.pdf.geometry import (
     MAX_MISSING_SHARE,
     MAX_PAGES,
     MIN_CHARACTERS,
+    MIN_PHOTO_SIDE,
     MISSING_CHARACTER,
     UNMAPPED,
     Line,
@@ -34,7 +35,7 @@ from essay_archive.importing.pdf.geometry import (
     page_top,
 )
 from essay_archive.importing.pdf.lines import split_orientation
-from essay_archive.importing.pdf.order import reading_order
+from essay_archive.importing.pdf.order import find_gutters, reading_order, split_at_gutters
 from essay_archive.importing.pdf.paragraphs import Slot, block_edges, find_paragraphs, traced_paragraph
 from essay_archive.importing.text_import import ImportedEssay, SourceError
 
@@ -148,9 +149,13 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
     for number, page in enumerate(on_pages, start=1):
         vertical = is_vertical(page.chars)
         verticals.append(vertical)
-        pages.append(split_orientation(page, number, vertical))
+        on_page = page_images(page, number, vertical)
+        images.extend(on_page)
+        # Text on both sides of a picture is two lines, whatever the gap.
+        pictures = [image.box(vertical) for image in on_page
+                    if min(image.x1 - image.x0, image.bottom - image.top) >= MIN_PHOTO_SIDE]
+        pages.append(split_orientation(page, number, vertical, pictures))
         heights.append(float(page.height))
-        images.extend(page_images(page, number, vertical))
     all_lines = [line for lines in pages for line in lines]
     sizes: Counter[float] = Counter()
     for line in all_lines:
@@ -158,7 +163,6 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
             if not glyph.text.isspace():
                 sizes[round(glyph.size, 1)] += 1
     body_size = sizes.most_common(1)[0][0]
-    margin_lines(pages, heights, body_size)
 
     repeated: Counter[tuple[int, int, int, int]] = Counter(image_key(image) for image in images)
     photos_found = [image for image in images if is_photo(image, heights[image.page - 1], repeated)]
@@ -167,8 +171,16 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
         raise refuse(f"PDF に写真が {len(photos_found)} 枚あります（{MAX_IMAGES} 枚まで）。"
                       "1編ずつの PDF にしてください",
                       f"the PDF holds {len(photos_found)} photos ({MAX_IMAGES} at most); import one essay at a time")
+    # Columns first, so that a caption under a photo in one column never takes a line of the next.
+    for page_index, lines in enumerate(pages):
+        main = [line for line in lines if line.role == "body" and line.vertical == verticals[page_index]]
+        gutters = find_gutters(main, body_size)
+        if gutters:
+            pages[page_index] = split_at_gutters(main, gutters) + [line for line in lines if line not in main]
     for image in photos_found:
         captions(image, pages[image.page - 1], body_size)
+    # After the captions: a caption under a photo at the foot of a page is small print there too.
+    margin_lines(pages, heights, body_size)
 
     ordered: list[Line] = []
     for page_index, lines in enumerate(pages):

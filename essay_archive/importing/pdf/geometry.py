@@ -249,6 +249,8 @@ class PageImage:
     source: Any = field(repr=False, default=None)
     page_object: Any = field(repr=False, default=None)
     caption_lines: list[Line] = field(default_factory=list)
+    #: the caption was taken by its place alone (no 写真 label, body-size print)
+    caption_guessed: bool = False
 
     def box(self, vertical: bool) -> tuple[float, float, float, float]:
         """``(u0, u1, v0, v1)`` in the reading coordinates of horizontal or vertical lines."""

@@ -35,10 +35,24 @@ def find_gutters(lines: Sequence[Line], body_size: float) -> list[tuple[float, f
             run_start = index
         elif not quiet and run_start is not None:
             low, high = start + run_start, start + index
-            if high - low >= 0.8 * body_size and low - start > 5 * body_size and end - high > 5 * body_size:
+            if (high - low >= 0.8 * body_size and low - start > 5 * body_size and end - high > 5 * body_size
+                    and _text_on_both_sides(lines, low, high)):
                 gutters.append((low, high))
             run_start = None
     return gutters
+
+
+#: Lines with text on each side of a gutter, at least (and at least this share of the lines):
+#: a space inside one line, or the end of a few short lines, is no gutter.
+GUTTER_LINES = 3
+GUTTER_SHARE = 0.2
+
+
+def _text_on_both_sides(lines: Sequence[Line], low: float, high: float) -> bool:
+    left = sum(1 for line in lines if any(glyph.v1 <= low + 1 for glyph in line.glyphs if not glyph.text.isspace()))
+    right = sum(1 for line in lines if any(glyph.v0 >= high - 1 for glyph in line.glyphs if not glyph.text.isspace()))
+    needed = max(GUTTER_LINES, GUTTER_SHARE * len(lines))
+    return left >= needed and right >= needed
 
 
 def split_at_gutters(lines: Sequence[Line], gutters: Sequence[tuple[float, float]]) -> list[Line]:
