@@ -42,6 +42,7 @@ from essay_archive.importing.pdf.essay import (
     PHOTO_NOTE,
     PdfEssay,
     Photo,
+    image_file,
     is_pdf,
     photo_folder,
     photo_markdown,
@@ -55,12 +56,33 @@ from essay_archive.importing.pdf.geometry import (
     MAX_IMAGES,
     MAX_PAGES,
     MISSING_CHARACTER,
+    PageImage,
     is_vertical,
     line_box,
 )
 
+#: The names a photo's file was made with before the reader was split into steps.
+_Image = PageImage
+_image_file = image_file
+
 __all__ = [
-    "CAPTION_LABEL", "MAX_BYTES", "MAX_CHARACTERS", "MAX_IMAGES", "MAX_PAGES", "MISSING_CHARACTER", "PHOTO_NOTE",
-    "PdfEssay", "Photo", "is_pdf", "is_vertical", "line_box", "photo_folder", "photo_markdown", "photo_targets",
-    "read_pdf", "with_photo_folder",
+    "CAPTION_LABEL",
+    "MAX_BYTES",
+    "MAX_CHARACTERS",
+    "MAX_IMAGES",
+    "MAX_PAGES",
+    "MISSING_CHARACTER",
+    "PHOTO_NOTE",
+    "PageImage",
+    "PdfEssay",
+    "Photo",
+    "image_file",
+    "is_pdf",
+    "is_vertical",
+    "line_box",
+    "photo_folder",
+    "photo_markdown",
+    "photo_targets",
+    "read_pdf",
+    "with_photo_folder",
 ]

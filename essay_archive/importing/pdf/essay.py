@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from essay_archive.content import photo_metadata
 from essay_archive.content.messages import Problem, bilingual
 from essay_archive.importing import text_import
 from essay_archive.importing.import_trace import ImportTrace, LeftOut, TracedFigure
@@ -283,7 +284,7 @@ def with_photos(
         if index:
             texts.append(paragraphs[index - 1])
         for slot in by_paragraph.get(index, []):
-            data, suffix = _image_file(slot.image)
+            data, suffix = image_file(slot.image)
             name = f"photo-{len(photos) + 1}{suffix}"
             caption = text_import.join_lines([line.text for line in slot.image.caption_lines])
             photos.append(Photo(name, data, caption, slot.image.page))
@@ -330,12 +331,19 @@ def photo_markdown(index: int, name: str, caption: str, *, folder: str) -> str:
     return f'![{description}]({address} "{caption.replace(chr(34), "&quot;")}")'
 
 
-def _image_file(image: PageImage) -> tuple[bytes, str]:
-    """The image's bytes as a file: a JPEG as stored, anything else rendered from the page as PNG."""
+def image_file(image: PageImage) -> tuple[bytes, str]:
+    """The image's bytes as a file: a JPEG as stored, anything else rendered from the page as PNG.
+
+    A JPEG embedded whole keeps its camera's EXIF (GPS, serial numbers) and XMP: they are removed
+    without touching its image data (``content/photo_metadata.py``), as ``essay photos --strip`` does.
+    """
     stream = image.source["stream"]
     filters = [name for name, _ in stream.get_filters()]
     if [getattr(name, "name", name) for name in filters] == ["DCTDecode"]:
-        return stream.get_rawdata(), ".jpg"
+        try:
+            return photo_metadata.strip(stream.get_rawdata(), "JPEG").data, ".jpg"
+        except photo_metadata.MetadataError:
+            pass  # a damaged JPEG: rendered from the page below, which keeps no metadata
     page = image.page_object
     box = (max(0.0, image.x0), max(0.0, image.top),
            min(float(page.width), image.x1), min(float(page.height), image.bottom))
