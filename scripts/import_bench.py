@@ -13,7 +13,8 @@ for each ``--jobs`` value, ``essay import FOLDER --jobs J --review DIR`` runs as
 runs it, into an empty essays folder, and is measured (wall and CPU seconds, peak memory of all
 its processes, ``scripts/measured_run.py``; the CPU time covers the worker processes, which
 the command waits for). A second run over the same essays folder measures what skipping
-existing essays costs (it must skip every one). On a shared machine the wall time mostly
+existing essays costs (it must skip every one). A second table gives the CPU seconds of one PDF
+of each layout, read and rendered in one process. On a shared machine the wall time mostly
 measures the load; the CPU time per PDF does not.
 
 One Markdown table is printed. Figures depend on the machine and its load (printed with them).
@@ -135,6 +136,35 @@ def measure(workspace: Path, sources: Path, count: int, jobs: int, review: bool)
             f"{per_pdf * 600 / 60:.1f} | {_summary(log)} |")
 
 
+def per_layout(sources: Path, count: int, samples: int = 3) -> Iterator[str]:
+    """CPU seconds to import one PDF of each layout, here in one process (the median of
+    ``samples`` PDFs): reading it, and rendering its pages for the review report."""
+    import statistics
+    import time
+
+    from essay_archive.commands import import_essays
+    from essay_archive.content import tag_vocabulary
+    from essay_archive.importing import review_report
+
+    vocabulary, _ = tag_vocabulary.load(REPO / "essays" / "tags.yml")
+    layouts = [name for name in LAYOUTS if name in make_pdf_fixtures.CASES]
+    for index, layout in enumerate(layouts):
+        numbers = range(index + 1, count + 1, len(layouts))
+        reading, rendering, pages = [], [], 0
+        for number in list(numbers)[:samples]:
+            source = sources / f"{number:04d}.pdf"
+            start = time.process_time()
+            converted = import_essays.convert(source, source.name, dict(vocabulary), None, None)
+            middle = time.process_time()
+            images = review_report.render_pages(source.read_bytes())
+            reading.append(middle - start)
+            rendering.append(time.process_time() - middle)
+            pages = len(images)
+            assert converted.essay is not None, converted.problem
+        yield (f"| {layout} | {pages} | {statistics.median(reading):.3f} | {statistics.median(rendering):.3f} | "
+               f"{statistics.median(reading) + statistics.median(rendering):.3f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Make the PDFs, import them with each ``--jobs`` value, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -162,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
         for count in jobs:
             for row in measure(workspace, sources, args.pdfs, count, not args.no_review):
                 print(row, flush=True)
+        print()
+        print("| layout | pages | read (CPU s) | render pages (CPU s) | per PDF (CPU s) |")
+        print("|---|---:|---:|---:|---:|")
+        for row in per_layout(sources, args.pdfs):
+            print(row, flush=True)
     return 0
 
 
