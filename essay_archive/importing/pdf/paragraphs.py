@@ -151,6 +151,9 @@ OVERLAP = bilingual("写真と重なっている文字です。原本と見比�
                     "text overlapping a photo; check it against the original")
 CAPTION_LEFT = bilingual("写真の説明文のような行が本文に残っています（写真と結び付けられませんでした）",
                          "a line that reads like a caption stayed in the body (not tied to a photo)")
+ORDER_GUESSED = bilingual(
+    "この行をどこで読むかは推測です（段組をまたぐ行、縦書きのページの横書きの行）。原本と見比べてください",
+    "where this line is read was guessed (across columns, or set across on a vertical page)")
 CAPTION_GUESSED = bilingual(
     "写真の説明文を位置だけから決めました（「写真」の印も小さな文字もありません）。確かめてください",
     "this photo's caption was found by its place alone (no 写真 label, body-size print); check it")
@@ -224,6 +227,8 @@ def find_paragraphs(
             current.flag("overlaps-image", line, OVERLAP)
         if CAPTION_IN_BODY.match(text):
             current.flag("caption-untied", line, CAPTION_LEFT)
+        if line.order_guessed:
+            current.flag("order-guessed", line, ORDER_GUESSED)
         following = lines[index + 1] if index + 1 < len(lines) else None
         if following is None:
             break
