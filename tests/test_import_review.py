@@ -4,6 +4,7 @@ summary and with the essays written, and workers change nothing in what is writt
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ import lxml.html
 import pytest
 
 from essay_archive import cli
+from essay_archive.commands import import_essays
 from essay_archive.importing import pdf_import, review_report
 from essay_archive.importing.import_trace import FLAG_KINDS
 
@@ -185,3 +187,24 @@ def test_pages_of_an_essay_that_will_be_skipped_are_not_rendered(
     assert rendered == [1]
     assert essay("import", "sources/a-586.pdf", "--review", "review", "--force") == 0
     assert rendered == [1, 1]
+
+
+def convert_or_die(source: Path, *rest: object) -> import_essays.Converted:
+    """:func:`import_essays.convert`, except that a source named crash* kills its worker, as a
+    file that crashes a PDF library would."""
+    if source.name.startswith("crash"):
+        os._exit(3)
+    return import_essays.convert(source, *rest)  # type: ignore[arg-type]
+
+
+def test_a_source_that_kills_its_worker_fails_alone_and_the_batch_goes_on(workspace: Path) -> None:
+    sources = [workspace / "sources" / "b-608.txt", workspace / "sources" / "crash.txt",
+               workspace / "sources" / "c-902.txt", workspace / "sources" / "a-586.pdf"]
+    sources[1].write_text("どれでも\n", encoding="utf-8")
+    results = list(import_essays.convert_all(sources, {}, None, None, 2, convert_one=convert_or_die))
+    assert [converted.source for converted in results] == sources
+    assert [converted.essay.header.number if converted.essay else None for converted in results] == [
+        608, None, 902, 586]
+    assert results[1].problem == (
+        "sources/crash.txt: 読んでいる途中でプロセスが異常終了しました。ファイルが壊れていないか確かめてください "
+        "(sources/crash.txt: the process reading it ended abnormally; check that the file is not damaged)")
