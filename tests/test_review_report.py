@@ -350,3 +350,11 @@ def test_boxes_on_pages_the_trace_lacks_are_not_drawn_and_a_pdf_without_page_siz
     assert [item.get("id") for item in plain.xpath("//article")] == ["p1", "p2"]
     links, ids = local_targets(plain)
     assert set(links) <= ids
+
+
+def test_every_break_reason_flag_kind_and_left_out_role_has_a_label() -> None:
+    from essay_archive.importing.import_trace import BREAK_REASONS, FLAG_KINDS
+
+    assert set(review_report.BREAK_LABELS) == BREAK_REASONS
+    assert set(review_report.FLAG_LABELS) == FLAG_KINDS
+    assert set(review_report.LEFT_OUT_LABELS) == {"margin", "header", "caption", "decoration"}
