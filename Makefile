@@ -34,9 +34,11 @@ serve: $(VENV)/.installed
 serve-full: $(VENV)/.installed
 	SITE_URL=$(SERVE_URL) $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
 
-# The build runs the search index it made in Node.js before it succeeds (search_index.py).
+# The build runs the search index it made in Node.js before it succeeds (search_index.py), and
+# prints every essay and booklet to PDF in Chromium (handouts.py; cached in .cache/pdf/).
 build: $(VENV)/.installed
 	command -v node >/dev/null 2>&1 || sh scripts/install-system-deps.sh --node-only
+	sh scripts/install-system-deps.sh --pdf-only
 	$(BIN)/mkdocs build --strict -d site
 
 check: $(VENV)/.installed

@@ -7,6 +7,10 @@ Usage:
                                files into essays/NNNN.md
                                [-o PATH | -o -] [--force] [--dry-run] [--tags T1,T2]
     essay new "題名"            create the next essay with placeholders to fill in
+    essay photos [--strip] PATH ...
+                               show the metadata (location, serial numbers, names) of the photos
+                               in essays/NNNN/; --strip removes it without re-encoding the pixels
+                               and converts HEIC photos to JPEG
 
 Every command acts on the archive around the current folder: the nearest folder, from here
 upwards, holding ``mkdocs.yml`` and ``essays/`` (``--root`` names another). Run
@@ -19,10 +23,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from essay_archive.commands import archive_root, check, import_essays, new
+from essay_archive.commands import archive_root, check, import_essays, new, photos
 
 #: Each command module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
-COMMANDS = (check, import_essays, new)
+COMMANDS = (check, import_essays, new, photos)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.root = archive_root.find_root(start, root=args.root)
     except archive_root.NoArchiveError as error:
-        if args.essays_dir is None and not explicit_paths:
+        if args.essays_dir is None and not explicit_paths and getattr(args, "needs_archive", True):
             print(error, file=sys.stderr)
             return 2
         args.root = None

@@ -10,6 +10,17 @@ if [ "${1:-}" = "--node-only" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs
   exit 0
 fi
+# `--pdf-only`: Chromium and the Japanese fonts, which `make build` prints the PDF handouts with.
+if [ "${1:-}" = "--pdf-only" ]; then
+  [ -x /usr/bin/chromium ] || missing="$missing chromium"
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$missing fonts-noto-cjk"
+  [ -z "$missing" ] && exit 0
+  echo "installing:$missing"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
+  exit 0
+fi
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$missing fonts-noto-cjk"
 dpkg -s poppler-utils >/dev/null 2>&1 || missing="$missing poppler-utils"

@@ -39,8 +39,13 @@ def build_command(project: Path, site: Path) -> list[str]:
 
 
 def build_environment(**extra: str) -> dict[str, str]:
-    """This environment as ``make build`` sees it: the published site_url (no SITE_URL), quiet theme."""
+    """This environment as ``make build`` sees it: the published site_url (no SITE_URL), quiet theme.
+
+    Without PDFs unless ``ESSAY_PDF`` is given (here or in the environment): printing every essay
+    three times would swamp what tests and benchmarks measure; scripts/handout_bench.py measures it.
+    """
     environment = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
+    environment.setdefault("ESSAY_PDF", "off")
     return environment | {"NO_MKDOCS_2_WARNING": "1", **extra}
 
 

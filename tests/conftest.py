@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 import site_harness
 
+# Test builds make no PDFs (each essay would be printed three times in Chromium); the tests of the
+# PDFs themselves (test_handouts.py) turn them on for a small archive. `mkdocs build` makes them.
+os.environ.setdefault("ESSAY_PDF", "off")
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: The site is built as published (GitHub Pages subpath) and served under that path.

@@ -1,7 +1,7 @@
 """Images made on the fly for the figure tests: no big binary is committed.
 
-``photo_essay_project`` makes a project whose essay 620 shows a 4000×3000 camera JPEG (with a
-GPS position that must not be published) and a PNG chart, the photo with a caption.
+``photo_essay_project`` makes a project whose essay 620 shows a 4000×3000 camera JPEG (with
+camera EXIF that must not be published) and a PNG chart, the photo with a caption.
 """
 
 from __future__ import annotations
@@ -43,8 +43,12 @@ summary: 写真と図の入ったエッセイの見本。
 """
 
 
-def write_photo(path: Path, size: tuple[int, int] = PHOTO_SIZE, *, orientation: int = 1, gps: bool = True) -> None:
-    """A camera-like JPEG: a gradient with a red block at the stored image's top left."""
+def write_photo(path: Path, size: tuple[int, int] = PHOTO_SIZE, *, orientation: int = 1, gps: bool = False) -> None:
+    """A camera-like JPEG: a gradient with a red block at the stored image's top left.
+
+    Its EXIF names the camera (not personal: ``essay check`` accepts it) and, with ``gps``, holds
+    a position, which ``essay check`` refuses.
+    """
     width, height = size
     picture = Image.merge("RGB", (
         Image.linear_gradient("L").resize(size),

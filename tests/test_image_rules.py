@@ -53,6 +53,8 @@ BROKEN: dict[int, str] = {
     716: "![港の写真](//example.org/harbour.jpg)",
     717: "![港の写真](photo.jpg)",
     718: "![港の写真](0718/photo.jpg){: onload=x width=10 }",
+    719: "![港の写真](0719/photo.jpg)",
+    723: "![港の写真](0723/IMG_0001.heic)",
 }
 
 #: Essay number → (English words and Japanese words the message must hold).
@@ -75,6 +77,12 @@ EXPECTED: dict[int, tuple[str, str]] = {
     716: ("images from other sites", "ほかのサイトの画像"),
     717: ("'0717/photo.jpg'", "「0717/photo.jpg」と書いてください"),
     718: ("attributes with {: …} (onload, width)", "属性（onload, width）"),
+    719: ("carries personal metadata: location (GPS); the original file is published in the repository, "
+          "so remove it with essay photos --strip essays/0719/",
+          "個人の情報が入っています: 位置情報（GPS）。元のファイルは公開のリポジトリに載るので、"
+          "essay photos --strip essays/0719/ で取り除いてください"),
+    723: ("is HEIC, which browsers cannot show; run essay photos --strip essays/0723/ to convert it",
+          "essays/0723/IMG_0001.heic は HEIC 形式で、ブラウザで表示できません。essay photos --strip essays/0723/"),
 }
 
 
@@ -97,6 +105,9 @@ def broken_essays(essays_dir: Path) -> None:
     with (essays_dir / "0715" / "big.jpg").open("wb") as stream:
         stream.truncate(image_rules.MAX_FILE_BYTES + 1)
     write_photo(essays_dir / "0718" / "photo.jpg", (64, 48))
+    write_photo(essays_dir / "0719" / "photo.jpg", (64, 48), gps=True)
+    (essays_dir / "0723").mkdir()
+    (essays_dir / "0723" / "IMG_0001.heic").write_bytes(b"\x00\x00\x00\x18ftypheic")
 
 
 @pytest.fixture(scope="module")

@@ -155,13 +155,14 @@ def test_several_sources_and_folders_end_with_a_summary_of_each(
     assert essay("import", SEED, folder, missing, "--essays-dir", essays) == 1
     out = capsys.readouterr().out
     summary = out[out.index("取り込み結果"):].splitlines()
-    assert len(summary) == 1 + 5 + 1
+    assert len(summary) == 1 + 5 + 2
     assert "見送り（既存） (skipped, the essay exists)" in summary[1] and "0586.md" in summary[1]
     assert "取り込み (imported)" in summary[2] and "era-date.txt" in summary[2]
     assert "取り込み (imported)" in summary[3] and "cp932.TXT" in summary[3]
     assert "失敗 (failed)" in summary[4] and "scan.txt" in summary[4] and "PDF" in summary[4]
     assert "失敗 (failed)" in summary[5] and "missing.txt" in summary[5] and "読み込めません" in summary[5]
-    assert summary[6].startswith("取り込み 2 件、既存のため見送り 1 件、失敗 2 件")
+    assert summary[6].startswith("確認が必要なもの: 0 編、段落 0 個")
+    assert summary[7].startswith("取り込み 2 件、既存のため見送り 1 件、失敗 2 件")
     assert sorted(path.name for path in essays.glob("*.md")) == ["0586.md", "0608.md", "0612.md"]
 
 

@@ -254,12 +254,26 @@ def test_title_breaks_between_phrases_on_a_phone(reader_pages: ReaderPages, site
     assert lines in (["北朝鮮軍", "ウクライナ派兵"], ["北朝鮮軍ウクライナ", "派兵"])
 
 
-#: The first words of each paragraph in which a line (after its first) starts with a tilde.
-_TILDES_STARTING_A_LINE = f"""(paragraphs) => paragraphs
-  // Only a paragraph holding a tilde can have a line that starts with one: others need no layout walk.
-  .filter((paragraph) => /[～〜]/.test(paragraph.textContent))
-  .filter((paragraph) => ({_LINES_OF})(paragraph).slice(1).some((line) => '～〜'.includes(line[0])))
-  .map((paragraph) => paragraph.textContent.slice(0, 12))"""
+#: Each paragraph in which a line (after its first) starts with a tilde, or a range's number is
+#: split between two lines (「１５００～３０／００人」: full-width digits break anywhere), as its lines
+#: joined with '|'. Each paragraph holding a tilde is laid out again with 0 to 19 extra characters
+#: before it, so the range meets the end of a line at every position, whatever the width.
+_RANGES_SPLIT_ACROSS_LINES = f"""(paragraphs) => {{
+  const found = [];
+  const split = /\\|[～〜]|[0-9０-９][,，]?\\|[0-9０-９,，]*[～〜]|[～〜][0-9０-９,，]+\\|[0-9０-９]/;
+  // Only a paragraph holding a tilde can hold a range: others need no layout walk.
+  for (const paragraph of paragraphs.filter((p) => /[～〜]/.test(p.textContent))) {{
+    const first = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT).nextNode();
+    const original = first.data;
+    for (let shift = 0; shift < 20; shift++) {{
+      first.data = 'あ'.repeat(shift) + original;
+      const lines = ({_LINES_OF})(paragraph).join('|');
+      if (split.test(lines)) found.push(lines);
+    }}
+    first.data = original;
+  }}
+  return found;
+}}"""
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +287,9 @@ def sized_page(browser: Any) -> Iterator[Any]:
 @pytest.mark.parametrize(
     ("size", "label"), [("small", "小"), ("medium", "中"), ("large", "大")], ids=["small", "medium", "large"]
 )
-def test_a_range_tilde_never_starts_a_line(sized_page: Any, site_server: str, size: str, label: str) -> None:
+def test_a_range_tilde_never_starts_a_line_nor_a_range_number_splits(
+    sized_page: Any, site_server: str, size: str, label: str
+) -> None:
     page = sized_page
     page.set_viewport_size(PHONE)
     if not page.url.startswith(site_server):
@@ -283,13 +299,14 @@ def test_a_range_tilde_never_starts_a_line(sized_page: Any, site_server: str, si
     page.goto(site_server + "essays/586/")
     assert page.locator("[data-reading-size-control] button[aria-pressed='true']").inner_text() == label
     assert page.locator(".essay-body .keep-together").count() >= 2
-    # Every phone width: without the fix 「～３０００人」 starts a line at some of them (315, 372 px).
-    starting = {}
-    for width in range(300, 441, 2):
+    # Phone widths, each with the range shifted along the line: without the spans 「～３０００人」
+    # starts a line, and without the span after the tilde 「３０００」 is split.
+    split = {}
+    for width in (320, 344, 375, 402, 430):
         page.set_viewport_size({"width": width, "height": 740})
-        if found := page.locator(".essay-body p").evaluate_all(_TILDES_STARTING_A_LINE):
-            starting[width] = found
-    assert starting == {}
+        if found := page.locator(".essay-body p").evaluate_all(_RANGES_SPLIT_ACROSS_LINES):
+            split[width] = found
+    assert split == {}
 
 
 # ---- Buttons readable on hover and focus -------------------------------------------------------

@@ -7,6 +7,7 @@ so the index is built in-process in seconds; one real build shows the check stop
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,81 @@ def test_the_build_stops_when_the_index_is_cut_short(tmp_path: Path, monkeypatch
     assert "検索の索引の検査に失敗しました" in str(stopped.value)
     assert "wasm.unknown.pagefind" in str(stopped.value)
     assert not (tmp_path / "site" / "pagefind").exists()
+
+
+# --- Every size: shards of one or two essays ----------------------------------------------------
+
+
+#: Stand-in essays per shard in the tests of small shards.
+SMALL_SHARD = 45
+
+
+def numbered_page(number: int) -> str:
+    """A stand-in essay page. A third of the pages also mention a word that starts with 1 (the
+    others, one with 2), as 1990年 or 12か国 do in real essays: searching 1 or 2 then matches more
+    than ten pages of the first shard, where such a word is rare and so weighs much."""
+    extra = {0: f"1{number}", 1: f"2{number}", 2: ""}[number % 3] if number > 2 else ""
+    return (f'<!doctype html><html lang="ja"><head><title>第{number}号</title></head><body>'
+            f'<div class="essay" lang="ja" data-pagefind-body><h1>話題その{number}</h1>'
+            f'<p data-pagefind-weight="7">第{number}号</p><p>{extra}の話</p></div></body></html>')
+
+
+def build_numbered(site: Path, count: int, shard_size: int) -> list[search_index.Shard]:
+    for number in range(1, count + 1):
+        page = site / "essays" / str(number) / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(numbered_page(number), encoding="utf-8")
+    assert search_index.build_index(site, shard_size=shard_size, check_pages=False) == count
+    return search_index.plan_shards(range(1, count + 1), shard_size)
+
+
+#: Essays 46..2 and 1 alone: the last shard holds one essay.
+ONE_LEFT = SMALL_SHARD + 1
+
+
+@pytest.fixture(scope="module")
+def one_essay_shard(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[search_index.Shard]]:
+    """46 stand-in essays, 45 per shard, indexed and checked once."""
+    site = tmp_path_factory.mktemp("one-left") / "site"
+    return site, build_numbered(site, ONE_LEFT, SMALL_SHARD)
+
+
+def test_a_shard_of_one_essay_passes_the_check(one_essay_shard: tuple[Path, list[search_index.Shard]]) -> None:
+    # Searching 1 matches 16 pages; essay 1, alone in its shard, ranks below all of them because
+    # each shard weighs words by its own page count (the 1,001-essay archive failed its check so:
+    # essay 1 came 217th of 686 for 1). The check asks for essay 1's own page among the results,
+    # not for a rank, so the index is accepted (build_index ran the check too).
+    site, shards = one_essay_shard
+    assert [list(shard.numbers) for shard in shards][-1] == [1]
+    assert search_index.query_check(site, shards) == []
+
+
+def test_a_shard_of_two_essays_passes_the_check(tmp_path: Path) -> None:
+    shards = build_numbered(tmp_path / "site", SMALL_SHARD + 2, SMALL_SHARD)
+    assert list(shards[-1].numbers) == [2, 1]
+
+
+def test_a_broken_shard_of_one_essay_is_still_refused(
+    one_essay_shard: tuple[Path, list[search_index.Shard]], tmp_path: Path,
+) -> None:
+    site, shards = one_essay_shard
+    copy = copy_of(site, tmp_path)
+    # Its word chunks gone: the shard loads, but searching 1 no longer finds essay 1's page.
+    last = copy / shards[-1].folder
+    for chunk in (last / "index").iterdir():
+        chunk.unlink()
+    problems = search_index.query_check(copy, shards)
+    assert problems and all("第1号が見つかりません" in problem or "load" in problem for problem in problems), problems
+    # Its page gone from the shard: named before anything is searched.
+    shutil.rmtree(last / "fragment")
+    assert search_index.query_check(copy, shards)[0] == (
+        f"索引 {shards[-1].folder}/ に第1号（/essays/1/）のページがありません"
+        f" (the index {shards[-1].folder}/ holds no page for essay 1 (/essays/1/))")
+
+
+def test_an_archive_without_essays_gets_an_empty_index_that_passes(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    assert search_index.build_index(site, shard_size=10, check_pages=False) == 0
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert search_index.query_check(site, search_index.plan_shards([], 10)) == []

@@ -3,19 +3,23 @@ that can be shared, and results that lead to the paragraph holding the words.
 
 Uses the search fixture site of test_search.py (essays 584, 585, 586, 590, 591; 591 gives its two
 paragraphs the ids #p1 and #p2, as every essay paragraph has) and, for counting over several
-pages of results, a synthetic archive of 40 essays made of essay 586's paragraphs.
+pages of results, a synthetic archive of 40 essays made of essay 586's paragraphs with 20 decoys
+that hold the words of its queries apart.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 import search_bench
 import site_harness
+import synthetic_archive
 
 from .conftest import ReaderPages
 from .test_search import SETTLED, indexed_pages, opened_search, results, search
@@ -282,10 +286,23 @@ def test_filters_from_the_address(reader_pages: ReaderPages, served: str) -> Non
 # --- Counts over several pages of results ---------------------------------------------------
 
 
+#: Essays holding the words of 短波ラジオ and クルスク州 apart (短波放送 … ラジオ, クルスク without 州):
+#: Pagefind answers them as candidates that search.js must turn down once it has read them.
+DECOYS = 20
+DECOY_PARAGRAPHS = [
+    "戦後まもなく、父のラジオの短波放送で外国語を学んだ。ロシアの歌もよく流れていた。",
+    "語学講座の教科書はいまも本棚にある。クルスクの地名もその夜のラジオで知った。",
+]
+
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """40 synthetic essays: 短波ラジオ is in about half of them, more than one page of results."""
+    """40 synthetic essays (短波ラジオ is in about half of them, more than one page of results)
+    and 20 decoys that Pagefind offers as candidates for it but that do not hold it."""
     project = search_bench.write_archive(tmp_path_factory.mktemp("forty"), 40)
+    for number in range(41, 41 + DECOYS):
+        text = synthetic_archive.essay_text(number, dt.date(2025, 1, number - 40), ["ロシア", "文化"], DECOY_PARAGRAPHS)
+        (project / "essays" / f"{number:04d}.md").write_text(text, encoding="utf-8")
     site, _ = search_bench.build_site(project)
     with search_bench.serve(site) as (base, _traffic):
         yield base, project
@@ -296,8 +313,40 @@ def holding(project: Path, word: str) -> set[str]:
             if word in path.read_text(encoding="utf-8").split("\n---\n", 1)[1]}
 
 
+@dataclass
+class Counts:
+    """What the list says at one moment: results shown, the count above them, the button below."""
+
+    shown: int
+    found: int | None  # N件見つかりました: every candidate checked
+    candidates: int | None  # 候補N件中M件を表示: candidates (shown ones included) not all checked
+    more: int | None  # さらに表示（あとN件）: that many more results, checked
+    search_on: int | None  # さらに探す（候補あとN件）: that many candidates left, not all checked
+
+    @property
+    def left(self) -> int:
+        return self.more or self.search_on or 0
+
+
+def counts(page) -> Counts:  # type: ignore[no-untyped-def]
+    meta = page.inner_text(".md-search-result__meta")
+    exact = re.fullmatch(r"(\d+)件見つかりました", meta)
+    partial = re.fullmatch(r"候補(\d+)件中(\d+)件を表示", meta)
+    assert exact or partial, meta
+    button = page.locator(".essay-search__more-button")
+    label = button.inner_text() if button.count() else ""
+    more = re.fullmatch(r"さらに表示（あと(\d+)件）", label)
+    search_on = re.fullmatch(r"さらに探す（候補あと(\d+)件）", label)
+    assert not label or more or search_on, label
+    shown = len(results(page))
+    if partial:
+        assert int(partial[2]) == shown, meta
+    return Counts(shown, exact and int(exact[1]), partial and int(partial[1]),
+                  more and int(more[1]), search_on and int(search_on[1]))
+
+
 @pytest.mark.parametrize("query", ["短波ラジオ", "クルスク州"])
-def test_count_is_the_number_of_results_listed_once_more_runs_out(  # type: ignore[no-untyped-def]
+def test_counts_promise_only_what_the_list_then_gives(  # type: ignore[no-untyped-def]
     reader_pages: ReaderPages, synthetic, query: str
 ) -> None:
     base, project = synthetic
@@ -307,24 +356,31 @@ def test_count_is_the_number_of_results_listed_once_more_runs_out(  # type: igno
     page.keyboard.press("/")
     page.keyboard.insert_text(query)
     site_harness.wait_for(page, SETTLED)
-    while True:
-        shown = len(results(page))
-        meta = page.inner_text(".md-search-result__meta")
-        more = page.locator(".essay-search__more-button")
-        if not more.count():
-            break
-        left = int(re.fullmatch(r"さらに表示（あと(\d+)件）", more.inner_text())[1])
-        # Either exact (N件見つかりました) or honest about candidates not checked yet.
-        exact = re.fullmatch(r"(\d+)件見つかりました", meta)
-        partial = re.fullmatch(r"候補(\d+)件中(\d+)件を表示", meta)
-        assert exact or partial, meta
-        if exact:
-            assert int(exact[1]) == shown + left
-        else:
-            assert int(partial[1]) == shown + left and int(partial[2]) == shown
-        more.click()
+    seen = [counts(page)]
+    while seen[-1].left:
+        page.locator(".essay-search__more-button").click()
         site_harness.wait_for(page, SETTLED)
+        seen.append(counts(page))
+    for before, after in zip(seen, seen[1:], strict=False):
+        added = after.shown - before.shown
+        if before.more is not None:
+            # A count of results is what the following clicks add, a page at a time.
+            assert before.found is not None and added == min(8, before.more), (before, after)
+            assert after.left == before.more - added and after.found == before.found, (before, after)
+        else:
+            # Candidates only shrink: by what was added and by what turned out not to hold the query.
+            assert before.candidates is not None and before.search_on is not None
+            assert added <= before.search_on and after.left <= before.search_on - added, (before, after)
+            assert after.shown + after.left <= before.candidates
+    # Every count of results said along the way is the number finally listed.
     listed = results(page)
+    assert {state.found for state in seen if state.found is not None} == {len(truth)}
+    for state in seen:
+        if state.more is not None:
+            assert seen[-1].shown - state.shown == state.more
     assert set(listed) == truth and len(listed) == len(truth)
     assert page.inner_text(".md-search-result__meta") == f"{len(truth)}件見つかりました"
+    if query == "短波ラジオ":
+        # The decoys were offered: the list began by counting more candidates than results.
+        assert seen[0].candidates is not None and seen[0].candidates > len(truth)
     assert page.errors == []

@@ -15,12 +15,14 @@ from essay_archive.content import (
     essay_file,
     html_policy,
     image_rules,
+    link_rules,
     markup_safety,
     schema,
     source_limits,
     tag_vocabulary,
 )
 from essay_archive.content.essay import Essay
+from essay_archive.content.link_rules import SiteFiles
 from essay_archive.content.messages import Problem, bilingual
 from essay_archive.content.rendering import BodyRenderer
 
@@ -129,13 +131,16 @@ CheckedEssay: TypeAlias = tuple[Essay | None, list[Problem], _Claim | None, set[
 CheckCache: TypeAlias = archive_cache.EssayCheckCache[CheckedEssay]
 
 
-def _read_essay(path: Path, vocabulary: dict[str, str], renderer: BodyRenderer | None = None) -> CheckedEssay:
+def _read_essay(
+    path: Path, vocabulary: dict[str, str], renderer: BodyRenderer | None = None, site: SiteFiles | None = None
+) -> CheckedEssay:
     """Check one essay file: the essay when it is valid, its problems in line order, the number
     the file claims (for the uniqueness check across files), and the names of the image files
     it refers to (for the unused-image check).
 
     With ``renderer``, the body is also rendered as the build renders it and the HTML checked
-    against the allow-list (the build does this on its own output, in the html_safety hook).
+    against the allow-list (the build does this on its own output, in the html_safety hook), and
+    its relative links against ``site``'s files (the build stops on them in MkDocs' own check).
     """
     problems: list[Problem] = []
     match = schema.FILE_NAME.match(path.name)
@@ -195,6 +200,8 @@ def _read_essay(path: Path, vocabulary: dict[str, str], renderer: BodyRenderer |
         problems += body_problems
         if renderer is not None and not body_problems:
             problems += html_policy.check(renderer.render(source.body), source.body, source.body_line)
+            if site is not None:
+                problems += link_rules.check(renderer.links, source.body, source.body_line, path, site)
         images = image_rules.check(source.body, source.body_line, path)
         problems += images.problems
     problems.sort(key=lambda problem: problem.line)
@@ -299,12 +306,13 @@ def read_archive(
     if cache is not None:
         # Hashable and compared by value; a renderer by identity (a new one may render differently).
         cache.start((tuple(vocabulary.items()), renderer, context))
+    site = link_rules.SiteFiles.of(renderer.root, essays_dir) if renderer is not None else None
     for path in checked:
         if cache is None:
-            essay, problems, claim, referenced = _read_essay(path, vocabulary, renderer)
+            essay, problems, claim, referenced = _read_essay(path, vocabulary, renderer, site)
         else:
             essay, problems, claim, referenced = cache.result(
-                path, _image_folder(path), lambda path: _read_essay(path, vocabulary, renderer))
+                path, _image_folder(path), lambda path: _read_essay(path, vocabulary, renderer, site))
         if claim is not None:
             claims[claim[0]].append((path, claim[1]))
         results.append((path, essay, problems))

@@ -13,6 +13,12 @@ backslashes, symbolic links), a description (``alt``) for readers who cannot see
 JPEG, PNG or WebP only (SVG can carry scripts), checked as real images by Pillow, and limits on
 file size and pixel count so that a decompression bomb never reaches the decoder.
 
+The original file is committed to the public repository, so a photo that carries its location
+(GPS), a serial number, a person's name or maker notes is refused with the one command that
+removes them without touching the pixels, ``essay photos --strip essays/0586/``
+(``content/photo_metadata.py`` lists what is refused). A HEIC photo is refused with the same
+command, which converts it to JPEG.
+
 The images are found by rendering the body with Python-Markdown, exactly as the build reads it
 (reference-style images and ``{: …}`` attribute lists included), and each is reported at the
 line of the source that holds its address.
@@ -33,7 +39,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image, UnidentifiedImageError
 
-from essay_archive.content import schema
+from essay_archive.content import photo_metadata, schema
 from essay_archive.content.markup_safety import dangerous_scheme
 from essay_archive.content.messages import Problem, bilingual
 
@@ -42,6 +48,8 @@ FORMATS: dict[str, tuple[str, ...]] = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png"
 IMAGE_SUFFIXES: frozenset[str] = frozenset(suffix for suffixes in FORMATS.values() for suffix in suffixes)
 #: Endings people may try that are refused with a reason (SVG can run scripts in the page).
 _REFUSED_SUFFIXES = frozenset({".svg", ".svgz", ".gif", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".avif"})
+#: iPhone photos: ``essay photos --strip`` converts them to JPEG.
+_HEIF_SUFFIXES = frozenset({".heic", ".heif"})
 #: A phone photo is 2–6 MB; 10 MB leaves room without letting the repository swell.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 #: 40 megapixels: above any phone camera, far below what would exhaust memory when decoded.
@@ -214,8 +222,24 @@ def _address_problem(src: str, number: int, line: int) -> tuple[str | None, Prob
     return parts[1], None
 
 
+def strip_command(folder: str) -> str:
+    """The one command that removes the metadata of the photos in ``essays/<folder>/``."""
+    return f"essay photos --strip essays/{folder}/"
+
+
 def _name_problem(name: str, folder: str, line: int) -> Problem | None:
     suffix = Path(name).suffix.lower()
+    if suffix in _HEIF_SUFFIXES:
+        jpeg = f"{Path(name).stem}.jpg"
+        return _problem(
+            line,
+            f"写真 essays/{folder}/{name} は HEIC 形式で、ブラウザで表示できません。"
+            f"{strip_command(folder)} を実行すると、位置情報などの撮影データを除いた JPEG（{jpeg}）に変換し、"
+            f"本文の参照も {folder}/{jpeg} に書き換えます",
+            f"the photo essays/{folder}/{name} is HEIC, which browsers cannot show; run {strip_command(folder)} "
+            f"to convert it to a JPEG ({jpeg}) without its location and other metadata, and to change the "
+            f"reference in the essay to {folder}/{jpeg}",
+        )
     if suffix in _REFUSED_SUFFIXES or suffix not in IMAGE_SUFFIXES:
         reason_ja = "（SVG は中にプログラムを入れられるため）" if suffix in (".svg", ".svgz") else ""
         reason_en = " (SVG can carry scripts)" if suffix in (".svg", ".svgz") else ""
@@ -313,6 +337,17 @@ def inspect_file(path: Path, line: int, shown: str) -> tuple[tuple[str, int, int
         )]
     if orientation in _QUARTER_TURNS:
         width, height = height, width
+    if kinds := photo_metadata.personal_metadata(path.read_bytes(), image_format):
+        folder = path.parent.name
+        return None, [_problem(
+            line,
+            f"写真 {shown} に個人の情報が入っています: {'、'.join(kind.ja for kind in kinds)}。"
+            f"元のファイルは公開のリポジトリに載るので、{strip_command(folder)} で取り除いてください"
+            "（画素は変わりません）",
+            f"the photo {shown} carries personal metadata: {', '.join(kind.en for kind in kinds)}; the original "
+            f"file is published in the repository, so remove it with {strip_command(folder)} "
+            "(the pixels stay as they are)",
+        )]
     return (image_format, width, height), []
 
 

@@ -4,8 +4,18 @@ Japanese line breaking lets a line start with 「～」 (U+FF5E) and the wave da
 a range could be read as 「…１５００／～３０００人」 with the tilde hanging at the start of the
 next line. The tilde and the number (or character) before it are wrapped in
 ``<span class="keep-together">``, which reading.css sets ``white-space: nowrap``: the line may break
-after the tilde, never before it. No character of the text changes, so search and copying are
-unaffected. Code and preformatted text are left alone.
+after the tilde, never before it.
+
+A browser never splits a run of ASCII digits (``3,000`` is one word to it), but it may break
+between any two full-width digits, which are ideographs to the line breaker: 「１５００～３０／００人」.
+So a number right after the tilde gets a span of its own too, whatever its digits: the line may
+still break after the tilde, as it may with ASCII digits, but never inside either number. The
+separators that join digits in one number (``,`` ``.`` ``/`` ``:`` and their full-width forms)
+stay inside it when a digit follows them, as they do in ASCII (``30/00``).
+
+No character of the text changes, so search and copying are unaffected. Code and preformatted
+text are left alone. Titles, which are not Markdown, get the same spans from
+``site/phrase_breaks.py`` through :func:`split_ranges`.
 """
 
 from __future__ import annotations
@@ -17,34 +27,55 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 CLASS = "keep-together"
-#: A run of digits, or one other visible character, then the range's tilde. STX/ETX delimit
-#: Python-Markdown's placeholders for raw HTML and are never split.
-_RANGE = re.compile(r"(?:[0-9０-９][0-9０-９,，.．]*|[^\s\x02\x03〜～])[〜～]")
+#: The range tildes: WAVE DASH U+301C and FULLWIDTH TILDE U+FF5E.
+TILDES = "〜～"
+_NUMBER = r"[0-9０-９]+(?:[,，.．/／:：][0-9０-９]+)*"
+#: A number, or one other visible character, then the range's tilde, then the number after it
+#: if there is one. STX/ETX delimit Python-Markdown's placeholders for raw HTML and are never split.
+_RANGE = re.compile(rf"(?P<before>(?:{_NUMBER}|[^\s\x02\x03{TILDES}])[{TILDES}])(?P<after>{_NUMBER})?")
 _OPAQUE_TAGS = frozenset({"code", "pre", "script", "style", "kbd", "samp", "math", "svg"})
+
+
+def split_ranges(text: str) -> list[tuple[str, bool]]:
+    """``text`` in pieces, each with whether it must stay on one line; joined, they are ``text``.
+
+    ``すでに１５００～３０００人`` gives ``すでに``, ``１５００～`` (kept), ``３０００`` (kept), ``人``.
+    """
+    pieces: list[tuple[str, bool]] = []
+    done = 0
+    for match in _RANGE.finditer(text):
+        pieces.append((text[done:match.start()], False))
+        pieces.append((match["before"], True))
+        if match["after"]:
+            pieces.append((match["after"], True))
+        done = match.end()
+    pieces.append((text[done:], False))
+    return [(piece, kept) for piece, kept in pieces if piece]
 
 
 def _pieces(text: str) -> list[str | etree.Element]:
     """``text`` split into plain strings and spans holding each number and its tilde."""
     pieces: list[str | etree.Element] = []
-    done = 0
-    for match in _RANGE.finditer(text):
-        pieces.append(text[done:match.start()])
-        span = etree.Element("span", {"class": CLASS})
-        span.text = match.group()
-        pieces.append(span)
-        done = match.end()
-    pieces.append(text[done:])
+    for piece, kept in split_ranges(text):
+        if kept:
+            span = etree.Element("span", {"class": CLASS})
+            span.text = piece
+            pieces.append(span)
+        else:
+            pieces.append(piece)
     return pieces
 
 
 def _spans_with_tails(pieces: list[str | etree.Element]) -> tuple[str, list[etree.Element]]:
     """The leading text, and the spans each carrying the text after it as its tail."""
-    leading = pieces[0]
-    assert isinstance(leading, str)
+    leading = ""
     spans: list[etree.Element] = []
-    for piece in pieces[1:]:
+    for piece in pieces:
         if isinstance(piece, str):
-            spans[-1].tail = (spans[-1].tail or "") + piece
+            if spans:
+                spans[-1].tail = (spans[-1].tail or "") + piece
+            else:
+                leading += piece
         else:
             spans.append(piece)
     return leading, spans

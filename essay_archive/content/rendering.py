@@ -74,10 +74,19 @@ class BodyRenderer:
     """Turns essay bodies into HTML with one reusable Markdown instance."""
 
     def __init__(self, root: Path | None) -> None:
+        from essay_archive.content.link_rules import LinkCollector
+
         extensions, configs = markdown_options(root)
+        #: The archive whose settings are used (None: a loose folder of essays).
+        self.root = root
+        #: The ``href`` of every link of the body last rendered, as MkDocs' link check sees them.
+        self.links: list[str] = []
         self._markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        # Last, as MkDocs' own relative-link processor runs (priority 0).
+        self._markdown.treeprocessors.register(LinkCollector(self._markdown, self.links), "essay_links", 0)
 
     def render(self, body: str) -> str:
         """The HTML of ``body``, as the essay's page holds it before the theme wraps it."""
         self._markdown.reset()
+        self.links.clear()
         return self._markdown.convert(body)

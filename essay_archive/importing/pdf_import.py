@@ -41,8 +41,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from essay_archive.content import photo_metadata
 from essay_archive.content.messages import Problem, bilingual
 from essay_archive.importing import normalise, text_import
+from essay_archive.importing.import_trace import Box, Flag, ImportTrace, LeftOut, TracedFigure, TracedParagraph
 from essay_archive.importing.text_import import DoubtfulBreak, ImportedEssay, SourceError
 
 #: Bounds for a PDF from anyone: an essay is a few pages; a larger file is refused, not read.
@@ -408,6 +410,8 @@ class PdfEssay:
     photos: tuple[Photo, ...]
     #: ``(page, role, text)`` of each line not in the body: margin, header, caption.
     left_out: tuple[tuple[int, str, str], ...]
+    #: where each paragraph, photo and left-out line stood, and what to check
+    trace: ImportTrace = field(default=ImportTrace(), compare=False, repr=False)
 
 
 @dataclass(eq=False)
@@ -636,6 +640,7 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
         )
     pages: list[list[Line]] = []
     heights: list[float] = []
+    widths = [float(page.width) for page in on_pages]
     verticals: list[bool] = []
     images: list[_Image] = []
     for number, page in enumerate(on_pages, start=1):
@@ -655,6 +660,7 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
 
     repeated: Counter[tuple[int, int, int, int]] = Counter(_image_key(image) for image in images)
     photos_found = [image for image in images if _is_photo(image, heights[image.page - 1], repeated)]
+    decorations = [image for image in images if image not in photos_found]
     if len(photos_found) > MAX_IMAGES:
         raise _refuse(f"PDF に写真が {len(photos_found)} 枚あります（{MAX_IMAGES} 枚まで）。"
                       "1編ずつの PDF にしてください",
@@ -680,7 +686,8 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
     body_lines = ordered[block.body_start:]
     for line in ordered[:block.body_start]:
         line.role = "header"
-    paragraphs, doubtful, photo_slots = _paragraphs(body_lines, photos_found, body_size)
+    found, doubtful, photo_slots = _paragraphs(body_lines, photos_found, body_size)
+    paragraphs = [paragraph.text for paragraph in found]
     photos, texts, markup = _with_photos(paragraphs, photo_slots, block.header.number)
     notes = list(block.notes)
     if unmapped:
@@ -698,10 +705,56 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
         notes.append(text_import.doubtful_breaks_note(doubtful))
     if not texts:
         raise _refuse("日付の行の後に本文がありません", "there is no body after the date line")
+    left_lines = [line for lines in pages for line in lines if line.role != "body"]
+    trace = ImportTrace(
+        pages=tuple((width, height) for width, height in zip(widths, heights, strict=True)),
+        paragraphs=tuple(_traced_paragraph(number, paragraph, widths)
+                         for number, paragraph in enumerate(found, start=1)),
+        figures=tuple(TracedFigure(name=photo.name, caption=photo.caption, box=_image_box(slot.image),
+                                   caption_boxes=tuple(line_box(line, widths) for line in slot.image.caption_lines),
+                                   after_paragraph=slot.after)
+                      for photo, slot in zip(photos, sorted(photo_slots, key=lambda slot: slot.after), strict=True)),
+        left_out=tuple(LeftOut(line.role, line.text, line_box(line, widths)) for line in left_lines)
+        + tuple(LeftOut("decoration", "", _image_box(image)) for image in decorations),
+    )
     essay = text_import.essay_from(block.header, texts, vocabulary, tags, notes=notes,
-                                   markup_paragraphs=frozenset(markup))
-    left_out = tuple((line.page, line.role, line.text) for lines in pages for line in lines if line.role != "body")
-    return PdfEssay(essay=essay, photos=tuple(photos), left_out=left_out)
+                                   markup_paragraphs=frozenset(markup), trace=trace)
+    left_out = tuple((line.page, line.role, line.text) for line in left_lines)
+    return PdfEssay(essay=essay, photos=tuple(photos), left_out=left_out, trace=trace)
+
+
+def line_box(line: Line, widths: Sequence[float]) -> Box:
+    """The line's box on its page, in points from the page's top left."""
+    low = min(glyph.v0 for glyph in line.glyphs)
+    high = max(glyph.v1 for glyph in line.glyphs)
+    if line.vertical:
+        width = widths[line.page - 1]
+        return Box(line.page, width - line.u1, low, width - line.u0, high)
+    return Box(line.page, low, line.u0, high, line.u1)
+
+
+def _image_box(image: _Image) -> Box:
+    return Box(image.page, image.x0, image.top, image.x1, image.bottom)
+
+
+def _traced_paragraph(number: int, paragraph: _Paragraph, widths: Sequence[float]) -> TracedParagraph:
+    """A paragraph for the trace: one box for each run of its lines in one column of one page."""
+    boxes: list[Box] = []
+    previous: Line | None = None
+    for line in paragraph.lines:
+        box = line_box(line, widths)
+        if previous is not None and (previous.page, previous.column) == (line.page, line.column):
+            last = boxes[-1]
+            boxes[-1] = Box(last.page, min(last.x0, box.x0), min(last.top, box.top),
+                            max(last.x1, box.x1), max(last.bottom, box.bottom))
+        else:
+            boxes.append(box)
+        previous = line
+    flags = tuple(Flag("weak-break", line.page, line.number, text_import.WEAK_BREAK_FLAG)
+                  for line in paragraph.joined_at)
+    first = paragraph.lines[0]
+    return TracedParagraph(number=number, text=paragraph.text, boxes=tuple(boxes),
+                           break_reason=paragraph.break_reason, flags=flags, page=first.page, line=first.number)
 
 
 #: The newsletter's number where a masthead or running head gives it: 第586号, No.586, 586号.
@@ -753,6 +806,20 @@ def _block_edges(lines: Sequence[Line]) -> None:
 
 
 @dataclass
+class _Paragraph:
+    """A paragraph of the body: its lines in reading order, why it ended, where a doubtful break
+    was joined (the line that went on)."""
+
+    lines: list[Line]
+    break_reason: str = "end"
+    joined_at: list[Line] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return text_import.join_lines([line.text for line in self.lines])
+
+
+@dataclass
 class _Slot:
     """A photo and the paragraph it goes after."""
 
@@ -762,7 +829,7 @@ class _Slot:
 
 def _paragraphs(
     lines: Sequence[Line], images: Sequence[_Image], body_size: float
-) -> tuple[list[str], list[DoubtfulBreak], list[_Slot]]:
+) -> tuple[list[_Paragraph], list[DoubtfulBreak], list[_Slot]]:
     """Paragraphs from the body lines in reading order (see the module docstring)."""
     indents = sum(1 for line in lines if line.v0 - line.block_start > INDENT_BY * line.size)
     pitches = [second.u0 - first.u0 for first, second in zip(lines, lines[1:], strict=False)
@@ -772,16 +839,18 @@ def _paragraphs(
     signals = indents >= 2 or spaced >= 2
     wrap_end = _wrapped_ends(lines, images)
 
-    found: list[str] = []
+    found: list[_Paragraph] = []
     doubtful: list[DoubtfulBreak] = []
-    pieces: list[str] = []
+    pieces: list[Line] = []
+    joined: list[Line] = []
     slots: list[_Slot] = []
     waiting = sorted(images, key=lambda image: (image.page, image.u0))
 
-    def end_paragraph() -> None:
+    def end_paragraph(reason: str) -> None:
         if pieces:
-            found.append(text_import.join_lines(pieces))
+            found.append(_Paragraph(list(pieces), reason, list(joined)))
             pieces.clear()
+            joined.clear()
 
     for index, line in enumerate(lines):
         # Photos standing before this line (same page, above it in its column) go after the
@@ -791,7 +860,7 @@ def _paragraphs(
             # Between paragraphs it goes right here; inside one, after it.
             slots.append(_Slot(waiting.pop(0), -1 if pieces else len(found)))
         text = line.text
-        pieces.append(text)
+        pieces.append(line)
         following = lines[index + 1] if index + 1 < len(lines) else None
         if following is None:
             break
@@ -800,12 +869,14 @@ def _paragraphs(
         indented = following.v0 - following.block_start > INDENT_BY * following.size
         same_column = following.page == line.page and following.column == line.column
         space = same_column and following.u0 - line.u0 > PARAGRAPH_SPACE * pitch
-        if (short and text[-1] in text_import.SENTENCE_END) or indented or space:
-            end_paragraph()
+        short_end = short and text[-1] in text_import.SENTENCE_END
+        if short_end or indented or space:
+            end_paragraph("indent" if indented else "space" if space else "short-line")
             _settle(slots, len(found))
         elif not signals and text_import.ends_sentence(text):
             doubtful.append(DoubtfulBreak(following.page, following.number, text_import.quote(following.text)))
-    end_paragraph()
+            joined.append(following)
+    end_paragraph("end")
     while waiting:
         slots.append(_Slot(waiting.pop(0), -1))
     _settle(slots, len(found))
@@ -899,11 +970,18 @@ def photo_markdown(index: int, name: str, caption: str, *, folder: str) -> str:
 
 
 def _image_file(image: _Image) -> tuple[bytes, str]:
-    """The image's bytes as a file: a JPEG as stored, anything else rendered from the page as PNG."""
+    """The image's bytes as a file: a JPEG as stored, anything else rendered from the page as PNG.
+
+    A JPEG embedded whole keeps its camera's EXIF (GPS, serial numbers) and XMP: they are removed
+    without touching its image data (``content/photo_metadata.py``), as ``essay photos --strip`` does.
+    """
     stream = image.source["stream"]
     filters = [name for name, _ in stream.get_filters()]
     if [getattr(name, "name", name) for name in filters] == ["DCTDecode"]:
-        return stream.get_rawdata(), ".jpg"
+        try:
+            return photo_metadata.strip(stream.get_rawdata(), "JPEG").data, ".jpg"
+        except photo_metadata.MetadataError:
+            pass  # a damaged JPEG: rendered from the page below, which keeps no metadata
     page = image.page_object
     box = (max(0.0, image.x0), max(0.0, image.top),
            min(float(page.width), image.x1), min(float(page.height), image.bottom))

@@ -49,13 +49,14 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from essay_archive.content import front_matter, schema
 from essay_archive.content.messages import Problem, bilingual
 from essay_archive.content.schema import EssayDate
 from essay_archive.importing import normalise
+from essay_archive.importing.import_trace import Flag, ImportTrace, TracedParagraph
 
 #: A hard return after one of these ends the paragraph (full-width forms, then ASCII ones).
 SENTENCE_END = frozenset("。！？」』）”．" + ".!?)\"")
@@ -178,6 +179,13 @@ class ImportedEssay:
     paragraphs_guessed: bool = False
     #: paragraphs the importer wrote as Markdown on purpose (photos), exempt from the warnings.
     markup_paragraphs: frozenset[int] = frozenset()
+    #: where each paragraph came from, why it ended, and what to check (for the review report)
+    trace: ImportTrace = field(default=ImportTrace(), compare=False, repr=False)
+
+    @property
+    def needs_a_look(self) -> bool:
+        """Whether the import flagged anything a person should compare with the original."""
+        return self.trace.needs_a_look
 
     @property
     def file_name(self) -> str:
@@ -568,37 +576,57 @@ def is_double_spaced(lines: Sequence[str]) -> bool:
     return followed >= DOUBLE_SPACED_SHARE * len(non_empty)
 
 
+@dataclass(frozen=True)
+class FoundParagraph:
+    """A paragraph found in a text: its text, the index of its first line among the lines given,
+    and why it ended (one of :data:`~essay_archive.importing.import_trace.BREAK_REASONS`)."""
+
+    text: str
+    first_line: int
+    break_reason: str = "end"
+    #: indexes of the lines where a break was doubtful and the lines were joined
+    doubtful_joins: tuple[int, ...] = ()
+
+
 def paragraphs(lines: Sequence[str]) -> list[str]:
     """The paragraphs of a body given as its lines (see the module docstring for the rules)."""
+    return [found.text for found in found_paragraphs(lines)]
+
+
+def found_paragraphs(lines: Sequence[str]) -> list[FoundParagraph]:
+    """:func:`paragraphs` with where each one starts and why it ends."""
     empty_lines_separate = not is_double_spaced(lines)
-    found: list[str] = []
+    found: list[FoundParagraph] = []
     pieces: list[str] = []
+    first = 0
     soft_wrapped = False
 
-    def end_paragraph() -> None:
+    def end_paragraph(reason: str) -> None:
         if pieces:
-            found.append(join_lines(pieces))
+            found.append(FoundParagraph(join_lines(pieces), first, reason))
             pieces.clear()
 
-    for line in lines:
+    for index, line in enumerate(lines):
         if line == "":
             if empty_lines_separate:
-                end_paragraph()
+                end_paragraph("blank-line")
             continue
         text = line.strip()
         if not text:
             # After a soft wrap the paragraph was still running in the original: a page break.
             if not soft_wrapped:
-                end_paragraph()
+                end_paragraph("blank-line")
             continue
         if line.startswith(INDENTS):
-            end_paragraph()
+            end_paragraph("indent")
+        if not pieces:
+            first = index
         pieces.append(text)
         hard_return = line[-1].isspace()
         soft_wrapped = not hard_return
         if hard_return and text[-1] in SENTENCE_END:
-            end_paragraph()
-    end_paragraph()
+            end_paragraph("trailing-space")
+    end_paragraph("end")
     return found
 
 
@@ -682,26 +710,42 @@ def guess_paragraphs(lines: Sequence[str], first_line_number: int) -> tuple[list
     doubtful and the lines are joined. Blank lines after a line that does not end a sentence
     are page breaks or space around a caption: the paragraph goes on.
     """
+    found, doubtful = guessed_paragraphs(lines, first_line_number)
+    return [paragraph.text for paragraph in found], doubtful
+
+
+def guessed_paragraphs(
+    lines: Sequence[str], first_line_number: int
+) -> tuple[list[FoundParagraph], list[DoubtfulBreak]]:
+    """:func:`guess_paragraphs` with where each paragraph starts, why it ends and where it
+    joined lines at a doubtful break."""
     texts = [(index, line.strip()) for index, line in enumerate(lines) if line.strip()]
     widths = sorted(display_width(text) for _, text in texts)
     full = widths[(len(widths) * 9) // 10] if widths else 0
-    found: list[str] = []
+    found: list[FoundParagraph] = []
     doubtful: list[DoubtfulBreak] = []
     pieces: list[str] = []
+    joins: list[int] = []
+    first = 0
     for position, (index, text) in enumerate(texts):
+        if not pieces:
+            first = index
         pieces.append(text)
         if not ends_sentence(text) or position + 1 == len(texts):
             continue
         following, following_text = texts[position + 1]
         blank_between = following > index + 1
-        if (display_width(text) <= full - SHORT_LINE_MARGIN or blank_between
-                or lines[following].startswith(INDENTS)):
-            found.append(join_lines(pieces))
+        indented = lines[following].startswith(INDENTS)
+        if display_width(text) <= full - SHORT_LINE_MARGIN or blank_between or indented:
+            reason = "indent" if indented else "blank-line" if blank_between else "guessed"
+            found.append(FoundParagraph(join_lines(pieces), first, reason, tuple(joins)))
             pieces.clear()
+            joins.clear()
         else:
             doubtful.append(DoubtfulBreak(None, first_line_number + following, quote(following_text)))
+            joins.append(following)
     if pieces:
-        found.append(join_lines(pieces))
+        found.append(FoundParagraph(join_lines(pieces), first, "end", tuple(joins)))
     return found, doubtful
 
 
@@ -828,19 +872,56 @@ def convert(raw: bytes, vocabulary: Mapping[str, str], tags: Sequence[str] | Non
     if heads:
         notes.append(bilingual(f"題字（誌名）と同じ行 {heads} 行を柱とみなし、本文に入れていません",
                                f"{heads} repeat(s) of the masthead line taken for running heads and left out"))
-    if side_by_side_columns(body):
+    columns = side_by_side_columns(body)
+    if columns:
         notes.append(COLUMNS_NOTE)
     guessed = not has_paragraph_signal(body) or not _enough_signals(body)
     if guessed:
-        found, doubtful = guess_paragraphs(body, body_start + 1)
+        traced, doubtful = guessed_paragraphs(body, body_start + 1)
         notes.append(NO_SIGNAL_NOTE)
         if doubtful:
             notes.append(doubtful_breaks_note(doubtful))
     else:
-        found = paragraphs(body)
+        traced = found_paragraphs(body)
+    found = [paragraph.text for paragraph in traced]
     if not found:
         raise _header_error(body_start, "日付の行の後に本文がありません", "there is no body after the date line")
-    return essay_from(header, found, vocabulary, tags, notes=notes, paragraphs_guessed=guessed)
+    trace = text_trace(traced, body, body_start, guessed=guessed, columns=columns)
+    return essay_from(header, found, vocabulary, tags, notes=notes, paragraphs_guessed=guessed, trace=trace)
+
+
+GUESSED_FLAG = bilingual("段落の手がかりがないため、この段落の切れ目は行の長さから推測しました",
+                         "no paragraph signal in the text: this paragraph's break was guessed from line lengths")
+WEAK_BREAK_FLAG = bilingual(
+    "ここで段落が終わるかどうか確かでありません（行末まで詰まった行が句点で終わり、次の行は字下げなし）",
+    "a full line ends with a full stop and the next is not indented: a break may be missing here")
+COLUMNS_FLAG = bilingual("2段組が1行に並んだテキストのようで、段落が混ざっているおそれがあります",
+                         "two columns seem printed side by side: this paragraph may mix them")
+
+
+def text_trace(
+    traced: Sequence[FoundParagraph], body: Sequence[str], body_start: int, *, guessed: bool, columns: bool
+) -> ImportTrace:
+    """The trace of a text import: paragraphs at their file lines (1-based), with their flags."""
+    paragraphs = []
+    for number, paragraph in enumerate(traced, start=1):
+        line = body_start + paragraph.first_line + 1
+        flags = []
+        if guessed:
+            flags.append(Flag("guessed", None, line, GUESSED_FLAG))
+        flags.extend(Flag("weak-break", None, body_start + join + 1, WEAK_BREAK_FLAG)
+                     for join in paragraph.doubtful_joins)
+        if columns and any(_SIDE_BY_SIDE.search(text) for text in _lines_of(traced, number - 1, body)):
+            flags.append(Flag("order-guessed", None, line, COLUMNS_FLAG))
+        paragraphs.append(TracedParagraph(number=number, text=paragraph.text, break_reason=paragraph.break_reason,
+                                          flags=tuple(flags), page=None, line=line))
+    return ImportTrace(paragraphs=tuple(paragraphs))
+
+
+def _lines_of(traced: Sequence[FoundParagraph], index: int, body: Sequence[str]) -> list[str]:
+    """The body lines of paragraph ``index`` (up to the next paragraph's first line)."""
+    end = traced[index + 1].first_line if index + 1 < len(traced) else len(body)
+    return [line.strip() for line in body[traced[index].first_line:end] if len(line) <= 2_000]
 
 
 def essay_from(

@@ -4,6 +4,9 @@ Chromium's ``word-break: auto-phrase`` keeps phrases whole, but a title such as
 「北朝鮮軍ウクライナ派兵」 is one phrase to it: when the phrase is wider than a phone, the browser
 breaks it anywhere (「…派／兵」). Where kanji and katakana meet inside a compound, its words meet
 (北朝鮮軍｜ウクライナ｜派兵), so a ``<wbr>`` there gives the browser a better place to break.
+
+A range in a title (「死傷者１５００～３０００人」) is kept whole as in the body: the number and its
+tilde, and the number after it, each in a ``keep-together`` span (``content/range_tilde.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import unicodedata
 
 from markupsafe import Markup, escape
+
+from essay_archive.content.range_tilde import CLASS, split_ranges
 
 
 def _script(character: str) -> str:
@@ -33,8 +38,15 @@ def _breaks_between(before: str, after: str) -> bool:
 def phrase_breaks(text: str) -> Markup:
     """``text`` escaped, with ``<wbr>`` where a line may break inside a Japanese compound."""
     pieces: list[str] = []
-    for index, character in enumerate(text):
-        if index and _breaks_between(text[index - 1], character):
-            pieces.append("<wbr>")
-        pieces.append(str(escape(character)))
+    previous = ""
+    for piece, kept in split_ranges(text):
+        if kept:
+            pieces.append(f'<span class="{CLASS}">{escape(piece)}</span>')
+            previous = piece[-1]
+            continue
+        for character in piece:
+            if previous and _breaks_between(previous, character):
+                pieces.append("<wbr>")
+            pieces.append(str(escape(character)))
+            previous = character
     return Markup("".join(pieces))

@@ -21,7 +21,7 @@ Before the build succeeds, ``check_index`` verifies what will be published: ever
 produced is on disk whole, the WebAssembly and scripts are the installed Pagefind's own, every
 shard's entry file and metadata are there and count its essays, and the pages name every shard;
 then ``query_check`` runs the index in Node.js, as the search box would, and searches one essay's
-number per shard.
+number per shard: the essay's own page (its fragment file in that shard) must be among the results.
 """
 
 from __future__ import annotations
@@ -515,27 +515,54 @@ def query_numbers(shards: Sequence[Shard]) -> list[int]:
     return [shard.numbers[0] for shard in shards if shard.numbers]
 
 
+def essay_fragment(folder: Path, url: str) -> str | None:
+    """The id of the fragment file in the index ``folder`` whose page is ``url`` (what Pagefind's
+    results call the page), or None when no whole fragment there records that address."""
+    for path in sorted((folder / "fragment").glob("*.pf_fragment")):
+        try:
+            content = gzip.decompress(path.read_bytes())
+            if not content.startswith(_INDEX_FILE_MAGIC):
+                continue
+            fragment = json.loads(content[len(_INDEX_FILE_MAGIC):])
+        except (OSError, EOFError, zlib.error, ValueError):
+            continue  # reported by check_index
+        if isinstance(fragment, dict) and fragment.get("url") == url:
+            return path.name.removesuffix(".pf_fragment")
+    return None
+
+
 class QueryCheck:
     """:func:`query_check` started: Node.js runs while the build checks the files meanwhile."""
 
     def __init__(
         self, root: Path, shards: Sequence[Shard], urls: Mapping[int, str] | None = None, node: str | None = None,
     ) -> None:
-        self._numbers = query_numbers(shards)
-        self._urls = urls or {}
+        urls = urls or {}
         self._process: subprocess.Popen[str] | None = None
         self._problems: list[str] = []
-        if not self._numbers:
+        #: Each shard's searched essay: (number, its address, its fragment's id).
+        self._expected: list[tuple[int, str, str]] = []
+        for shard, number in ((shard, shard.numbers[0]) for shard in shards if shard.numbers):
+            url = urls.get(number, essay_url(number))
+            fragment = essay_fragment(root / shard.folder, url)
+            if fragment is None:
+                self._problems.append(bilingual(
+                    f"索引 {shard.folder}/ に第{number}号（{url}）のページがありません",
+                    f"the index {shard.folder}/ holds no page for essay {number} ({url})",
+                ))
+            else:
+                self._expected.append((number, url, fragment))
+        if not self._expected:
             return
         node = node or shutil.which("node")
         if node is None:
-            self._problems = [bilingual(
+            self._problems.append(bilingual(
                 "検索の索引を試すための Node.js (node) がありません。nodejs を入れてください（make system-deps）",
                 "Node.js (node) is needed to try the search index; install nodejs (make system-deps)",
-            )]
+            ))
             return
         command = [node, str(QUERY_SCRIPT), str(root), ",".join(shard.folder for shard in shards),
-                   *(str(number) for number in self._numbers)]
+                   *(f"{number}={fragment}" for number, _, fragment in self._expected)]
         self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          text=True, encoding="utf-8")
 
@@ -561,10 +588,10 @@ class QueryCheck:
         answers = {}
         for line in stdout.splitlines():
             answer = json.loads(line)
-            answers[answer["query"]] = answer["urls"]
-        problems = []
-        for number in self._numbers:
-            if self._urls.get(number, essay_url(number)) not in answers.get(str(number), []):
+            answers[answer["query"]] = answer
+        problems = list(self._problems)
+        for number, url, _ in self._expected:
+            if answers.get(str(number), {}).get("url") != url:
                 problems.append(bilingual(
                     f"検索の索引で「{number}」を探しても第{number}号が見つかりません",
                     f"searching the index for {number} does not find essay {number}",
@@ -578,8 +605,11 @@ def query_check(
     """Run the index under ``root`` in Node.js as the search box does and search essays by number.
 
     The shards are merged into the first as in the browser; searching each shard's newest essay's
-    number must bring that essay up among the first results (at its address in ``urls``, by
-    default ``essay_url``).
+    number must bring up that essay's own page of that shard (its fragment file, found on disk)
+    among the results, and loading it must give the essay's address (in ``urls``, by default
+    ``essay_url``). Its rank is not asked: a number such as 1 also matches 10, 100 and 1990年 in
+    hundreds of essays, which rank above essay 1 when its shard is small (each shard weighs words by
+    its own page count).
     """
     return QueryCheck(root, shards, urls, node).problems()
 

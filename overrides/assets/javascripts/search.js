@@ -14,7 +14,10 @@ const scrollwrap = box.querySelector(".md-search__scrollwrap");
 
 /** Results shown per page; each costs one small request for its text. */
 const PAGE_SIZE = 8;
-/** Up to this many candidates are all checked at once, so the count is exact from the start. */
+/**
+ * When no more than this many candidates are left unchecked, they are all checked at once, so the
+ * count is exact from the start for a small result and from the last click for a large one.
+ */
 const CHECK_ALL_UP_TO = 16;
 /** Candidates checked per page at most, so a query with no answer never fetches every page. */
 const MAX_CHECKS = PAGE_SIZE * 2;
@@ -27,7 +30,8 @@ const MESSAGES = {
   loading: "検索しています…",
   none: (query) => (query ? `「${query}」は見つかりませんでした` : "見つかりませんでした"),
   found: (count) => `${count}件見つかりました`,
-  // Candidates not checked yet may still turn out not to hold the query: said as such.
+  // Candidates not checked yet may still turn out not to hold the query: said as such, and never
+  // counted as results. A count of results (found, more) is only said once every candidate is checked.
   partial: (shown, candidates) => `候補${candidates}件中${shown}件を表示`,
   notYet: (candidates) => `候補${candidates}件をまだ確かめています`,
   more: (count) => `さらに表示（あと${count}件）`,
@@ -298,33 +302,49 @@ async function check(current, enough, budget) {
 }
 
 // Show the next page of results: check candidates in order, keep those that really hold the
-// query, and say exactly how many there are once every candidate is checked.
+// query, and say exactly how many there are once every candidate is checked. Until then the list
+// speaks of candidates (候補), a number that shrinks as candidates turn out not to hold the query,
+// and never promises results it has not checked.
 async function showMore(current) {
-  const checkAll = current.candidates.length <= CHECK_ALL_UP_TO;
+  const unchecked = current.candidates.length - current.cursor;
+  // A later page also checks the rest at once when its budget would leave no more than a page of
+  // candidates: the reader's last click then settles the count instead of checking leftovers.
+  const checkAll = unchecked <= CHECK_ALL_UP_TO || (current.cursor > 0 && unchecked - MAX_CHECKS <= PAGE_SIZE);
   const wanted = current.shown + PAGE_SIZE;
   await check(current, checkAll ? Infinity : wanted, checkAll ? Infinity : MAX_CHECKS);
   if (current !== search) return;
   const next = current.found.slice(current.shown, wanted);
   const pages = await Promise.all(next.map((hit) => hit.page || hit.result.data()));
   if (current !== search) return;
-  list.querySelector(".essay-search__more")?.remove();
-  list.append(...pages.map((page) => renderItem(page, current.terms)));
+  // The button stays where it is, so a reader on the keyboard who pressed it stays on it.
+  let more = list.querySelector(".essay-search__more");
+  const added = pages.map((page) => renderItem(page, current.terms));
+  if (more) more.before(...added);
+  else list.append(...added);
   current.shown += pages.length;
-  const unchecked = current.candidates.length - current.cursor;
-  const left = current.found.length - current.shown + unchecked;
-  if (left) {
-    const more = element("li", "essay-search__more");
-    const label = current.shown ? MESSAGES.more(left) : MESSAGES.searchOn(left);
-    const button = element("button", "essay-search__more-button", label);
+  const stillUnchecked = current.candidates.length - current.cursor;
+  const left = current.found.length - current.shown + stillUnchecked;
+  if (left && !more) {
+    more = element("li", "essay-search__more");
+    const button = element("button", "essay-search__more-button");
     button.type = "button";
-    button.addEventListener("click", () => {
+    button.addEventListener("click", async () => {
+      // A second press while candidates are checked would check the same ones twice.
+      if (current.busy) return;
+      current.busy = true;
       box.dataset.state = "searching";
-      showMore(current);
+      try {
+        await showMore(current);
+      } finally {
+        current.busy = false;
+      }
     });
     more.append(button);
     list.append(more);
   }
-  if (!unchecked) meta.textContent = current.shown ? MESSAGES.found(current.found.length) : MESSAGES.none(current.query);
+  if (left) more.firstChild.textContent = stillUnchecked ? MESSAGES.searchOn(left) : MESSAGES.more(left);
+  else more?.remove();
+  if (!stillUnchecked) meta.textContent = current.shown ? MESSAGES.found(current.found.length) : MESSAGES.none(current.query);
   else if (current.shown) meta.textContent = MESSAGES.partial(current.shown, current.shown + left);
   else meta.textContent = MESSAGES.notYet(left);
   input.setAttribute("aria-expanded", String(current.shown > 0));
