@@ -177,6 +177,8 @@ def test_booklet_contents_give_the_page_where_each_essay_starts(pdf_site: Path) 
     assert "2/2 第586号 北朝鮮軍ウクライナ派兵" in pages[starts[586] - 1].replace("∕", "/")
 
 
+# Another build of the archive: with the slow tests (CI runs them); the cache's rules are checked in-process below.
+@pytest.mark.slow
 def test_a_rebuild_prints_only_what_changed(pdf_site: Path, tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(pdf_site.parent, project, ignore=shutil.ignore_patterns("site"))

@@ -69,12 +69,23 @@ def test_check_runs_make_test_then_uploads_the_built_site() -> None:
         'echo "::add-matcher::.github/essay-check-matcher.json"', "make check",
         "make test", "make test-slow", "make build",
     ]
-    assert uses(job) == ["actions/checkout", "actions/upload-artifact"]
+    assert uses(job) == ["actions/checkout", "actions/cache", "actions/upload-artifact"]
+    assert_build_cache_restored_before_make_build(job)
     upload = steps(job)[-1]
     assert upload["with"]["name"] == "site"
     assert upload["with"]["path"] == "site/"
     assert upload["with"]["if-no-files-found"] == "error"
     assert steps(job)[0]["with"]["persist-credentials"] is False
+
+
+def assert_build_cache_restored_before_make_build(job: dict) -> None:
+    """Photos and PDFs of earlier builds (.cache/) come back before ``make build``, which reuses them."""
+    names = [step.get("run") or step.get("uses", "").split("@")[0] for step in steps(job)]
+    cache = steps(job)[names.index("actions/cache")]
+    assert names.index("actions/cache") < names.index("make build")
+    assert cache["with"]["path"] == ".cache"
+    assert cache["with"]["restore-keys"] == "site-cache-"
+    assert "essays/**" in cache["with"]["key"] and "overrides/**" in cache["with"]["key"]
 
 
 def test_deploy_publishes_main_only_after_the_checks_and_the_build() -> None:
@@ -89,8 +100,9 @@ def test_deploy_publishes_main_only_after_the_checks_and_the_build() -> None:
     build_runs = [step.get("run") for step in steps(jobs["build"]) if "run" in step]
     assert build_runs == ["make build"]
     assert uses(jobs["build"]) == [
-        "actions/checkout", "actions/configure-pages", "actions/upload-pages-artifact",
+        "actions/checkout", "actions/configure-pages", "actions/cache", "actions/upload-pages-artifact",
     ]
+    assert_build_cache_restored_before_make_build(jobs["build"])
     assert steps(jobs["build"])[-1]["with"]["path"] == "site/"
     assert uses(jobs["deploy"]) == ["actions/deploy-pages"]
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
