@@ -68,6 +68,8 @@ class Engine:
     REPORTS = ""
     #: Whether this engine draws @page margin boxes (「n / N」 page numbers, running headers).
     PAGE_MARGIN_BOXES = False
+    #: Whether text copied from the engine's own PDF of the vertical (縦書き) handout reads as the essay.
+    VERTICAL_PDF_TEXT = False
 
     def open(self, path: str, size: tuple[int, int]) -> None:
         """Load ``path`` of the served site in a viewport of ``size``; forget errors seen so far."""
@@ -357,4 +359,17 @@ def test_print_rules_apply(engine: Engine) -> None:
     assert "文字の大きさ" not in text and "縦書きで印刷" not in text
     numbered = all(re.search(rf"\b{number} / {len(pages)}\b", page) for number, page in enumerate(pages, 1))
     assert numbered is engine.PAGE_MARGIN_BOXES, (engine.name, [page[-40:] for page in pages])
+    # The vertical (縦書き) handout as this engine prints it, kept to look at beside the build's PDF.
+    engine.open(ESSAY + "?layout=vertical", DESKTOP)
+    vertical = engine.print_pdf()
+    assert vertical is not None
+    saved = OUTPUT / f"{engine.name}-print-586-tate.pdf"
+    saved.write_bytes(vertical)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(saved), str(OUTPUT / f"{engine.name}-print-586-tate")],
+                   check=True)
+    text = "".join(unicodedata.normalize("NFKC", page.extract_text()) for page in PdfReader(io.BytesIO(vertical)).pages)
+    # Kanji come back in every engine; kana only where the engine maps its vertical glyph forms
+    # back to text (Firefox's PDF leaves them unmapped: copying gives 北朝鮮軍\ufffd\ufffd…).
+    assert "北朝鮮軍" in text.replace("\n", "")
+    assert (TITLE in text.replace("\n", "")) is engine.VERTICAL_PDF_TEXT, (engine.name, text[:80])
 

