@@ -7,8 +7,8 @@ A throwaway copy of the site with ``--essays`` synthetic essays (scripts/synthet
 made from essay 586's paragraphs) is built with ``mkdocs build --strict`` and ``ESSAY_PDF=on``,
 as ``make build`` builds the real archive:
 
-1. with an empty ``.cache/pdf/``: every essay printed in three layouts, every booklet part twice
-   (the second time with its contents' page numbers);
+1. with an empty ``.cache/pdf/``: every essay printed in three layouts, every booklet part once
+   with its contents' page numbers guessed from the essays' PDFs (again where a guess was wrong);
 2. after one essay gained a paragraph: only its three PDFs and the booklets holding it may be
    printed again (the script checks the count the build reports).
 
@@ -37,7 +37,7 @@ import bench  # noqa: E402
 import site_harness  # noqa: E402
 import synthetic_archive  # noqa: E402
 
-_REPORT = re.compile(r"PDF: (\d+) printed, (\d+) from the cache \(([\d.]+) MB\) in ([\d.]+) s")
+_REPORT = re.compile(r"PDF: (\d+) printed, (\d+) from the cache \(([\d.]+) MB\) in ([\d.]+) s; (\d+) printings")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class Measured:
     printed: int
     cached: int
     pdf_seconds: float
+    printings: int
 
 
 def build(project: Path, site: Path, workers: int | None) -> Measured:
@@ -68,7 +69,7 @@ def build(project: Path, site: Path, workers: int | None) -> Measured:
     found = _REPORT.search(text)
     if found is None:
         raise RuntimeError(f"the build printed no PDF report:\n{text}")
-    return Measured(wall, usage.ru_utime + usage.ru_stime, int(found[1]), int(found[2]), float(found[4]))
+    return Measured(wall, usage.ru_utime + usage.ru_stime, int(found[1]), int(found[2]), float(found[4]), int(found[5]))
 
 
 def sizes(site: Path) -> tuple[list[int], list[int]]:
@@ -121,12 +122,12 @@ def main(argv: list[str] | None = None) -> int:
               f"(median {sorted(essay_sizes)[len(essay_sizes) // 2] / 1e3:,.0f} kB), {len(booklet_sizes)} booklet PDFs "
               f"(median {sorted(booklet_sizes)[len(booklet_sizes) // 2] / 1e6:,.1f} MB), "
               f"{total / 1e6:,.0f} MB in all. {version}.\n")
-        print("| build | wall (s) | CPU (s) | PDF step (s) | printed | from cache | s per printed PDF |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("| build | wall (s) | CPU (s) | PDF step (s) | printed | printings | from cache | s per printed PDF |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for name, measured in (("empty cache", first), (f"one essay changed ({changed.stem})", second)):
             per = measured.pdf_seconds / measured.printed if measured.printed else 0.0
             print(f"| {name} | {measured.wall:.1f} | {measured.cpu:.1f} | {measured.pdf_seconds:.1f} | "
-                  f"{measured.printed} | {measured.cached} | {per:.2f} |")
+                  f"{measured.printed} | {measured.printings} | {measured.cached} | {per:.2f} |")
         print(f"\n{bench.machine()}")
     finally:
         if args.keep is None:

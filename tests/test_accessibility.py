@@ -32,12 +32,14 @@ PALETTES = {"light": ("light", "default"), "dark": ("dark", "slate")}
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-def _axe_violations(page) -> list[dict]:
+def _axe_violations(page, within: str | None = None) -> list[dict]:
+    """What axe-core finds on ``page``, or only in the element ``within`` (a CSS selector)."""
     if not AXE.is_file():
         raise AssertionError(f"{AXE} is missing: run `npm ci` (make test does it)")
     # Evaluated from outside the page: an inline <script> would be refused by the site's policy.
     page.evaluate(_axe_source())
-    return page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return page.evaluate("async (within) => (await axe.run(within ? document.querySelector(within) : document,"
+                         " {resultTypes: ['violations']})).violations", within)
 
 
 @functools.cache
@@ -63,6 +65,21 @@ def test_axe_finds_nothing_serious(
     assert page.locator("body").get_attribute("data-md-color-scheme") == material_scheme
     violations = [violation for violation in _axe_violations(page) if violation["impact"] in BLOCKING_IMPACTS]
     assert _describe(violations) == []
+
+
+@pytest.mark.parametrize("palette", PALETTES.values(), ids=PALETTES.keys())
+def test_axe_finds_nothing_serious_in_each_open_menu_of_an_essay(
+    reader_pages: ReaderPages, site_server: str, palette: tuple[str, str]
+) -> None:
+    # The 印刷・共有・文字の大きさ menus open their choices over the text, on a phone (the essay
+    # column only: the phone's header is the theme's).
+    page = reader_pages.open(site_server + "essays/586/", {"width": 375, "height": 812}, palette[0])
+    for menu in ("print", "share", "size"):
+        page.locator(f".reading-menu--{menu} > summary").click()
+        assert page.locator(f".reading-menu--{menu}").evaluate("(menu) => menu.open")
+        violations = [violation for violation in _axe_violations(page, ".md-content")
+                      if violation["impact"] in BLOCKING_IMPACTS]
+        assert _describe(violations) == [], menu
 
 
 def test_axe_sees_a_planted_violation(reader_pages: ReaderPages, site_server: str) -> None:

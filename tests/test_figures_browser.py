@@ -166,6 +166,10 @@ def printed(browser: Any, url: str, name: str) -> PdfReader:
     # at the photos when it opens (a photo may switch srcset candidate again afterwards).
     page.evaluate("window.print = () => { window.printed = true; window.photosAtPrint ="
                   " [...document.images].every(image => image.complete && image.naturalWidth > 0); }")
+    # An essay page's print buttons are the choices of its 印刷 menu; a booklet shows them as a row.
+    menu = page.locator(".reading-menu--print > summary")
+    if menu.count():
+        menu.click()
     page.click("button[data-print]")
     page.wait_for_function("() => window.printed === true")
     assert page.evaluate("window.photosAtPrint")

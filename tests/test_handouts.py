@@ -242,3 +242,14 @@ def test_the_preview_never_prints() -> None:
     assert hook.on_config(config)["handouts_made"] is False  # type: ignore[arg-type]
     hook.on_startup(command="build", dirty=False)
     assert handouts.wanted({}) and not handouts.wanted({"ESSAY_PDF": "off"}) and not handouts.wanted({"ESSAY_PDF": "0"})
+
+
+def test_booklet_page_numbers_are_first_guessed_from_the_essays_own_pdfs(pdf_site: Path, tmp_path: Path) -> None:
+    booklet = handouts.Handout("tags/北朝鮮/print/", handouts.YOKO, "北朝鮮.pdf", "北朝鮮（小冊子）", "石館", "", "",
+                               booklet=True, essays=(585, 586))
+    # After a one-page cover, each essay takes as many pages as its own handout: one printing suffices.
+    assert handouts.contents_guess(booklet, pdf_site) == {"e585": 2, "e586": 3}
+    starts = handouts.destination_pages((pdf_site / "tags" / "北朝鮮" / "print" / "北朝鮮.pdf").read_bytes())
+    assert (starts["e585"], starts["e586"]) == (2, 3)
+    # An essay not printed yet: no guess (the booklet is printed with zeros, then again).
+    assert handouts.contents_guess(booklet, tmp_path) == {}

@@ -236,9 +236,13 @@ def _print(page, case: hostile.Case) -> None:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
 
     before = page.evaluate("window.__printed")
-    site_harness.wait_for(page, _PRINT_BUTTONS_UNCOVERED, timeout=5_000)
-    page.get_by_role("button", name="縦書きで印刷").click()
-    page.get_by_role("button", name="印刷", exact=True).click()
+    # An essay page's print buttons are the choices of its 印刷 menu, which each choice closes.
+    menu = page.locator(".reading-menu--print > summary")
+    for label in ("縦書きで印刷", "横書きで印刷"):
+        if menu.count():
+            menu.click()
+        site_harness.wait_for(page, _PRINT_BUTTONS_UNCOVERED, timeout=5_000)
+        page.get_by_role("button", name=label, exact=True).click()
     site_harness.wait_for(page, f"window.__printed === {before + 2}")
     # The number heads the first sheet: a long essay's later sheets need not be printed.
     [sheet] = PdfReader(io.BytesIO(page.pdf(format="A4", page_ranges="1"))).pages

@@ -165,3 +165,16 @@ def test_a_review_folder_that_is_a_file_or_a_bad_job_count_is_refused(
     with pytest.raises(SystemExit) as refused:
         essay("import", "sources/b-608.txt", "--jobs", "0")
     assert refused.value.code == 2
+
+
+def test_pages_of_an_essay_that_will_be_skipped_are_not_rendered(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[int] = []
+    render = review_report.render_pages
+    monkeypatch.setattr(review_report, "render_pages", lambda raw, scale: rendered.append(1) or render(raw, scale))
+    assert essay("import", "sources/a-586.pdf", "--review", "review") == 0
+    assert essay("import", "sources/a-586.pdf", "--review", "review") == 1
+    assert rendered == [1]
+    assert essay("import", "sources/a-586.pdf", "--review", "review", "--force") == 0
+    assert rendered == [1, 1]

@@ -152,7 +152,11 @@ def test_booklet_ids_are_unique_and_links_still_lead_somewhere(print_site: Path)
 
 def test_essay_page_has_print_buttons_running_header_and_address(print_site: Path) -> None:
     html = (print_site / "essays" / "586" / "index.html").read_text(encoding="utf-8")
-    assert '<button type="button" class="md-button print-actions__button" data-print="horizontal"' in html
+    # The choices of the 印刷 menu under the essay's header.
+    menu = html[html.index('<details class="reading-menu reading-menu--print'):]
+    menu = menu[:menu.index("</details>")]
+    assert '<button type="button" class="reading-menu__item print-actions__button" data-print="horizontal"' in menu
+    assert ">横書きで印刷</button>" in menu and ">書き込み用に印刷</button>" in menu
     assert 'data-print="vertical"' in html and ">縦書きで印刷</button>" in html
     assert '@page { @top-center { content: "第586号\u3000北朝鮮軍ウクライナ派兵"; } }' in html
     assert '@page :first { @top-center { content: none; } }' in html

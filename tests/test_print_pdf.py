@@ -115,8 +115,8 @@ def test_body_is_set_in_mincho_at_handout_size(browser: Any, site_server: str) -
         const visible = s => [...document.querySelectorAll(s)].some(e => e.getClientRects().length);
         return {family: p.fontFamily, size: parseFloat(p.fontSize), line: parseFloat(p.lineHeight),
                 orphans: p.orphans, widows: p.widows,
-                chrome: ['.md-header', '.md-sidebar', '.md-footer', '.print-actions', '.essay-pager',
-                         '.md-content__button'].filter(visible)};
+                chrome: ['.md-header', '.md-sidebar', '.md-footer', '.reading-actions', '.print-actions',
+                         '.essay-pager', '.md-content__button'].filter(visible)};
     }""")
     page.close()
     assert "Mincho" in style["family"] and "Noto Serif CJK JP" in style["family"]
@@ -200,18 +200,18 @@ def test_print_buttons_print_across_vertically_or_for_notes(browser: Any, site_s
             window.dispatchEvent(new Event('afterprint'));
         };
     }""")
-    buttons = page.locator(".print-actions button")
-    assert buttons.all_inner_texts() == ["印刷", "縦書きで印刷", "書き込み用"]
-    page.get_by_role("button", name="縦書きで印刷").click()
-    site_harness.wait_for(page, "window.printedLayouts.length === 1")
-    page.get_by_role("button", name="書き込み用").click()
-    site_harness.wait_for(page, "window.printedLayouts.length === 2")
-    page.get_by_role("button", name="印刷", exact=True).click()
-    site_harness.wait_for(page, "window.printedLayouts.length === 3")
+    # The choices of the 印刷 menu under the essay's header; each choice closes the menu.
+    menu = page.locator(".reading-menu--print")
+    buttons = menu.locator(".print-actions button")
+    assert buttons.all_text_contents() == ["横書きで印刷", "縦書きで印刷", "書き込み用に印刷"]
+    for count, label in enumerate(["縦書きで印刷", "書き込み用に印刷", "横書きで印刷"], start=1):
+        menu.locator("summary").click()
+        menu.get_by_role("button", name=label).click()
+        site_harness.wait_for(page, f"window.printedLayouts.length === {count}")
     assert page.evaluate("window.printedLayouts") == [[True, False, True], [False, True, False], [False, False, False]]
     # After printing, the page reads as it was written.
     assert page.evaluate("document.documentElement.className.includes('print-')") is False
     assert "“党と首領のために死ぬことは栄光だと考えろ”" in page.locator("#p4").text_content()
     page.emulate_media(media="print")
-    assert not page.locator(".print-actions").is_visible()
+    assert not page.locator(".reading-actions").is_visible()
     page.close()

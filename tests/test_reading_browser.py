@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import site_harness
 
 from essay_archive.content import tag_vocabulary
 
@@ -113,11 +114,12 @@ def test_essay_header_order_breadcrumb_and_edit_link(reader_pages: ReaderPages, 
     # The reading time is written out, not a bare number with a tooltip.
     assert page.locator(".essay-meta__reading-time").inner_text() == "約5分で読めます"
     assert page.locator(".essay-meta [title]").count() == 0
-    # Print, share and text size in the one row; Material's pencil icon is gone.
+    # Print, share and text size: three menus in the one row; Material's pencil icon is gone.
     actions = page.locator(".reading-actions")
-    assert actions.locator(".print-actions").count() == 1
-    assert actions.locator(".share-actions").count() == 1
-    assert actions.locator("[data-reading-size-control]").count() == 1
+    assert actions.locator("details > summary").all_inner_texts() == ["印刷", "共有", "文字の大きさ"]
+    assert actions.locator("details.reading-menu--print .print-actions").count() == 1
+    assert actions.locator("details.reading-menu--share .share-actions").count() == 1
+    assert actions.locator("details.reading-menu--size [data-reading-size-control]").count() == 1
     assert page.locator(".md-content__button").count() == 0
     edit = page.locator(".essay-edit a")
     assert edit.inner_text() == "この号の誤りを直す"
@@ -297,7 +299,7 @@ def test_a_range_tilde_never_starts_a_line_nor_a_range_number_splits(
     # The size a reader chose on an earlier visit, in place before the page loads.
     page.evaluate(f"localStorage.setItem('essay-reading-size', '{size}')")
     page.goto(site_server + "essays/586/")
-    assert page.locator("[data-reading-size-control] button[aria-pressed='true']").inner_text() == label
+    assert page.locator("[data-reading-size-control] button[aria-pressed='true']").text_content() == label
     assert page.locator(".essay-body .keep-together").count() >= 2
     # Phone widths, each with the range shifted along the line: without the spans 「～３０００人」
     # starts a line, and without the span after the tilde 「３０００」 is split.
@@ -333,17 +335,21 @@ def test_action_buttons_stay_readable_on_hover_and_focus(
     reader_pages: ReaderPages, site_server: str, scheme: str
 ) -> None:
     page = open_page(reader_pages, site_server + "essays/586/", DESKTOP, scheme)
-    buttons = page.locator(".reading-actions :is(button, a)")
-    assert buttons.count() >= 10
-    for index in range(buttons.count()):
-        button = buttons.nth(index)
-        label = button.inner_text()
-        button.hover()
-        assert button.evaluate(_CONTRAST) >= 4.5, f"{label} on hover"
-        page.mouse.move(0, 0)
-        button.focus()
-        assert button.evaluate(_CONTRAST) >= 4.5, f"{label} on focus"
-        button.blur()
+    checked = 0
+    for menu in page.locator(".reading-actions details.reading-menu").all():
+        toggle = menu.locator("summary")
+        toggle.click()
+        # The menu's button, then each of its choices (now shown over the text).
+        for button in [toggle, *menu.locator(":is(button, a)").all()]:
+            label = button.inner_text()
+            button.hover()
+            assert button.evaluate(_CONTRAST) >= 4.5, f"{label} on hover"
+            page.mouse.move(0, 0)
+            button.focus()
+            assert button.evaluate(_CONTRAST) >= 4.5, f"{label} on focus"
+            checked += 1
+        page.keyboard.press("Escape")
+    assert checked >= 14
 
 
 # ---- Search -------------------------------------------------------------------------------------
@@ -380,10 +386,14 @@ def test_text_size_is_remembered_across_pages_without_a_jump(browser: Any, site_
     medium = page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{body}')).fontSize)")
     control = page.locator("[data-reading-size-control]")
     assert control.get_attribute("role") == "group"
-    assert control.locator("button").all_inner_texts() == ["小", "中", "大"]
-    assert control.locator("button[aria-pressed='true']").inner_text() == "中"
-    # Keyboard: Tab to 大 and press Enter.
-    control.locator("button", has_text="大").focus()
+    assert control.locator("button").all_text_contents() == ["小", "中", "大"]
+    assert control.locator("button[aria-pressed='true']").text_content() == "中"
+    # Keyboard: open the 文字の大きさ menu with Enter, Tab to 大 and press Enter.
+    page.locator(".reading-menu--size > summary").focus()
+    page.keyboard.press("Enter")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "大"
     page.keyboard.press("Enter")
     assert control.locator("button", has_text="大").get_attribute("aria-pressed") == "true"
     large = page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{body}')).fontSize)")
@@ -393,7 +403,8 @@ def test_text_size_is_remembered_across_pages_without_a_jump(browser: Any, site_
         # The size is in place before the first paint: the page never moves once shown.
         assert page.evaluate(_LAYOUT_SHIFT) == 0
         assert page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{body}')).fontSize)") == large
-        assert page.locator("[data-reading-size-control] button[aria-pressed='true']").inner_text() == "大"
+        assert page.locator("[data-reading-size-control] button[aria-pressed='true']").text_content() == "大"
+    page.locator(".reading-menu--size > summary").click()
     page.locator("[data-reading-size-control] button", has_text="小").click()
     page.reload()
     assert page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{body}')).fontSize)") < medium
@@ -413,7 +424,7 @@ def test_share_links_are_plain_links_and_nothing_leaves_the_site(browser: Any, s
     links = page.locator(".share-actions a").evaluate_all(
         "(links) => links.map((a) => ({text: a.textContent.trim(), href: a.href, handlers: a.getAttributeNames()"
         ".filter((name) => name.startsWith('on'))}))")
-    assert [link["text"] for link in links] == ["LINE", "X", "はてブ"]
+    assert [link["text"] for link in links] == ["LINE", "X", "はてなブックマーク"]
     hosts = [urlsplit(link["href"]).netloc for link in links]
     assert hosts == ["social-plugins.line.me", "x.com", "b.hatena.ne.jp"]
     assert all(link["handlers"] == [] for link in links)
@@ -429,11 +440,19 @@ def test_cite_and_copy_link_buttons_copy_exact_text(browser: Any, site_server: s
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_server.split("/archive/")[0])
     page = context.new_page()
     page.goto(site_server + "essays/586/")
-    page.locator(".share-actions button", has_text="引用する").click()
+    share = page.locator(".reading-menu--share")
+    share.locator("summary").click()
+    share.locator("button", has_text="引用する").click()
     assert page.evaluate("navigator.clipboard.readText()") == CITATION_586
-    assert "引用をコピーしました" in page.locator(".share-actions [role='status']").inner_text()
-    page.locator(".share-actions button", has_text="リンクをコピー").click()
+    # The menu closes so the message under the row shows; focus is back on 共有.
+    status = page.locator(".reading-actions [role='status']")
+    assert status.inner_text() == f"引用をコピーしました：{CITATION_586}"
+    assert not share.evaluate("(menu) => menu.open")
+    assert page.evaluate("document.activeElement.textContent") == "共有"
+    share.locator("summary").click()
+    share.locator("button", has_text="リンクをコピー").click()
     assert page.evaluate("navigator.clipboard.readText()") == f"{SITE_URL}essays/586/"
+    assert status.inner_text() == "リンクをコピーしました"
     context.close()
 
 
@@ -457,7 +476,7 @@ def test_pager_is_stacked_full_width_with_arrows_on_a_phone(reader_pages: Reader
 
 @pytest.mark.parametrize(("address", "selector"), [
     ("essays/586/", ".essay-tag"),
-    ("essays/586/", ".reading-actions :is(button, a)"),
+    ("essays/586/", ".reading-actions summary"),
     ("essays/586/", ".essay-pager__link"),
     ("essays/", ".essay-year-link"),
     ("tags/", ".tag-cloud__tag"),
@@ -471,6 +490,120 @@ def test_touch_targets_on_a_phone(reader_pages: ReaderPages, site_server: str, a
     small = [size for size in sizes if size[1] < 44 or size[2] < 44]
     assert small == []
 
+
+
+# ---- Phones: the essay on the first screen, every action a tap away ------------------------------
+
+#: A narrow, a common and a large phone.
+PHONE_WIDTHS = (320, 375, 430)
+#: The first paragraph starts within this many pixels of the top: under half a 375×812 screen.
+FIRST_PARAGRAPH_BY = 360
+#: The choices of each menu of the actions row, in order.
+MENU_CHOICES = {
+    "print": ["横書きで印刷", "縦書きで印刷", "書き込み用に印刷"],
+    "share": ["LINE", "X", "はてなブックマーク", "リンクをコピー", "引用する"],
+    "size": ["小", "中", "大"],
+}
+
+_TARGETS = """(elements) => elements.filter((e) => e.checkVisibility()).map((e) => {
+  const box = e.getBoundingClientRect();
+  return {label: e.textContent.trim(), top: box.top, left: box.left, right: box.right,
+          width: box.width, height: box.height};
+})"""
+
+
+def open_menu(page: Any, name: str) -> Any:
+    """Open the actions row's menu ``name`` (print, share, size) by a tap; returns the menu."""
+    menu = page.locator(f".reading-menu--{name}")
+    menu.locator("summary").click()
+    assert menu.evaluate("(menu) => menu.open")
+    return menu
+
+
+@pytest.mark.parametrize("scheme", PALETTES, ids=PALETTES)
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_essay_starts_on_a_phones_first_screen_with_every_action_a_tap_away(
+    reader_pages: ReaderPages, site_server: str, width: int, scheme: str
+) -> None:
+    page = open_page(reader_pages, site_server + "essays/586/", {"width": width, "height": 812}, scheme)
+    first = page.locator(".essay-body p").first.bounding_box()
+    assert first is not None and first["y"] <= FIRST_PARAGRAPH_BY, f"first paragraph at {first}"
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"essay-first-screen-{width}-{scheme}.png"))
+    # One row of three menu buttons, each big enough for a finger.
+    toggles = page.locator(".reading-actions summary").evaluate_all(_TARGETS)
+    assert [toggle["label"] for toggle in toggles] == ["印刷", "共有", "文字の大きさ"]
+    assert len({round(toggle["top"]) for toggle in toggles}) == 1
+    assert all(toggle["width"] >= 44 and toggle["height"] >= 44 for toggle in toggles), toggles
+    for name, labels in MENU_CHOICES.items():
+        menu = open_menu(page, name)
+        choices = menu.locator(":is(button, a)").evaluate_all(_TARGETS)
+        assert [choice["label"] for choice in choices] == labels
+        small = [choice for choice in choices if choice["width"] < 44 or choice["height"] < 44]
+        assert small == []
+        # The choices stay on the screen: nothing sticks out sideways.
+        assert all(0 <= choice["left"] and choice["right"] <= width for choice in choices), choices
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        if width == 375:
+            page.screenshot(path=str(OUTPUT / f"essay-menu-{name}-{width}-{scheme}.png"))
+        page.keyboard.press("Escape")
+        assert not menu.evaluate("(menu) => menu.open")
+
+
+def test_actions_menus_work_by_touch_and_keyboard(browser: Any, site_server: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.goto(site_server + "essays/586/")
+    # window.print() would open the print dialog: record the layout it would have printed instead.
+    page.evaluate("""() => {
+        window.printedLayouts = [];
+        window.print = () => {
+            const classes = document.documentElement.classList;
+            window.printedLayouts.push(classes.contains('print-vertical') ? 'vertical'
+                : classes.contains('print-notes') ? 'notes' : 'horizontal');
+            window.dispatchEvent(new Event('afterprint'));
+        };
+    }""")
+    focused = "document.activeElement.textContent.trim()"
+    # Keyboard: Enter opens 印刷, Tab reaches its first choice, Escape closes it back onto 印刷.
+    page.locator(".reading-menu--print > summary").focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".reading-menu--print").evaluate("(menu) => menu.open")
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == "横書きで印刷"
+    page.keyboard.press("Escape")
+    assert not page.locator(".reading-menu--print").evaluate("(menu) => menu.open")
+    assert page.evaluate(focused) == "印刷"
+    # Each print choice prints its layout and closes the menu.
+    for label, layout in zip(MENU_CHOICES["print"], ["horizontal", "vertical", "notes"], strict=True):
+        open_menu(page, "print").get_by_role("button", name=label).click()
+        site_harness.wait_for(page, f"window.printedLayouts.at(-1) === '{layout}'")
+        assert not page.locator(".reading-menu--print").evaluate("(menu) => menu.open")
+    assert page.evaluate("window.printedLayouts") == ["horizontal", "vertical", "notes"]
+    # One menu open at a time; a tap elsewhere closes it.
+    open_menu(page, "print")
+    open_menu(page, "share")
+    assert page.locator("details.reading-menu[open]").count() == 1
+    links = page.locator(".reading-menu--share a")
+    assert [urlsplit(href).netloc for href in links.evaluate_all("(links) => links.map((a) => a.href)")] == [
+        "social-plugins.line.me", "x.com", "b.hatena.ne.jp"]
+    assert all(link.is_visible() for link in links.all())
+    page.locator(".essay-title").click()
+    assert page.locator("details.reading-menu[open]").count() == 0
+    # Text size: the menu stays open while the reader compares sizes; Tab out of it closes it.
+    body = "parseFloat(getComputedStyle(document.querySelector('.essay-body p')).fontSize)"
+    medium = page.evaluate(body)
+    size = open_menu(page, "size")
+    size.get_by_role("button", name="大").click()
+    assert page.evaluate(body) > medium * 1.1
+    assert size.locator("button[aria-pressed='true']").inner_text() == "大"
+    assert size.evaluate("(menu) => menu.open")
+    page.keyboard.press("Tab")
+    assert not size.evaluate("(menu) => menu.open")
+    size.locator("summary").click()
+    size.get_by_role("button", name="中").click()
+    assert page.evaluate(body) == medium
+    context.close()
 
 
 def test_tag_index_is_in_reading_order(reader_pages: ReaderPages, site_server: str) -> None:

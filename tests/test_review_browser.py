@@ -16,6 +16,7 @@ from essay_archive import cli
 from essay_archive.importing import review_report
 
 from .conftest import REPO
+from .test_accessibility import BLOCKING_IMPACTS, _axe_violations, _describe
 
 pytestmark = pytest.mark.browser
 
@@ -44,10 +45,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield root / "review"
 
 
-def open_report(browser: Any, address: str, *, width: int, dark: bool = False) -> Any:
+def open_report(browser: Any, address: str, *, width: int, dark: bool = False, bypass_csp: bool = False) -> Any:
     """A page of the report in a context of its own, with every request it makes recorded."""
     context = browser.new_context(viewport={"width": width, "height": 800},
-                                  color_scheme="dark" if dark else "light")
+                                  color_scheme="dark" if dark else "light", bypass_csp=bypass_csp)
     page = context.new_page()
     page.requests = []
     page.on("request", lambda request: page.requests.append(request.url))
@@ -127,3 +128,13 @@ def test_on_a_phone_the_original_and_the_text_stack_without_sideways_scrolling(
             # Stacked: the page image fills the width, the paragraphs follow below it.
             assert sheet["width"] > 300 and first["y"] > sheet["y"] + sheet["height"]
         page.context.close()
+
+
+@pytest.mark.parametrize(("name", "dark"), [("index.html", False), ("0586.html", False), ("0586.html", True),
+                                           ("0902.html", False)])
+def test_axe_finds_nothing_serious_in_the_report(browser: Any, report: Path, name: str, dark: bool) -> None:
+    # axe asks for resources the report's policy refuses (connect-src): the audit runs without it.
+    page = open_report(browser, report.joinpath(name).as_uri(), width=1280, dark=dark, bypass_csp=True)
+    violations = [violation for violation in _axe_violations(page) if violation["impact"] in BLOCKING_IMPACTS]
+    assert _describe(violations) == []
+    page.context.close()

@@ -327,3 +327,26 @@ def test_paragraph_labels_stand_beside_horizontal_lines_and_above_vertical_colum
     assert label("0586.html", "box-p1-1") == (58, 129, "end")
     # Above the column's top (700, 60), where vertical text starts.
     assert label("0587.html", "box-p1-1") == (700, 58, "start")
+
+
+def test_boxes_on_pages_the_trace_lacks_are_not_drawn_and_a_pdf_without_page_sizes_lists_paragraphs(
+    tmp_path: Path,
+) -> None:
+    stray = ImportTrace(pages=(A4,), paragraphs=(
+        TracedParagraph(1, "一つ目。", (Box(1, 60, 60, 530, 90),), "indent", (), 1, 1),
+        TracedParagraph(2, "二つ目。", (Box(3, 60, 60, 530, 90),), "end", (weak(3, 2),), 3, 1),
+    ))
+    report = review_report.ReviewReport(tmp_path)
+    report.add(entry(586, stray))
+    page = parse(tmp_path / "0586.html")
+    assert page.xpath("//svg//a/@id") == ["box-p1-1"]
+    assert [item.get("id") for item in page.xpath("//div[@class='imported']/*")] == ["p1", "p2"]
+    links, ids = local_targets(page)
+    assert set(links) <= ids and page.xpath("//li[@id='flag-2-1']/a/@href") == ["#p2"]
+    # Without page sizes there is nothing to draw on: the paragraphs and flags are listed.
+    report.add(entry(587, ImportTrace(paragraphs=stray.paragraphs)))
+    plain = parse(tmp_path / "0587.html")
+    assert plain.xpath("//svg") == [] and plain.xpath("//ol[@class='source-lines']") == []
+    assert [item.get("id") for item in plain.xpath("//article")] == ["p1", "p2"]
+    links, ids = local_targets(plain)
+    assert set(links) <= ids

@@ -152,12 +152,14 @@ def available_cores() -> int:
 
 
 def convert(
-    source: Path, name: str, vocabulary: dict[str, str], tags: list[str] | None, review_scale: float | None
+    source: Path, name: str, vocabulary: dict[str, str], tags: list[str] | None, review_scale: float | None,
+    kept: tuple[str | None, Path] | None = None,
 ) -> Converted:
     """Read one source into an essay (in a worker process); never raises for a bad source.
 
     With ``review_scale``, also renders a PDF's pages for the review report (at that many
-    pixels per point), or keeps a text's lines."""
+    pixels per point), or keeps a text's lines; unless ``kept`` (``-o`` and the essays folder,
+    when existing essays are kept) names an essay file that exists: that source will be skipped."""
     if source.is_dir():
         return Converted(source, name, problem=bilingual(
             f"{name}: フォルダに .txt と .pdf のファイルがありません",
@@ -170,7 +172,9 @@ def convert(
     try:
         if pdf_import.is_pdf(raw):
             read = pdf_import.read_pdf(raw, vocabulary, tags)
-            pages = review_report.render_pages(raw, review_scale) if review_scale else ()
+            pages = ()
+            if review_scale and not _kept(read.essay, kept):
+                pages = review_report.render_pages(raw, review_scale)
             return Converted(source, name, read.essay, read.photos, "pdf", pages=pages)
         essay = text_import.convert(raw, vocabulary, tags)
     except text_import.SourceError as error:
@@ -180,16 +184,25 @@ def convert(
     return Converted(source, name, essay, kind="text", source_lines=lines)
 
 
+def _kept(essay: text_import.ImportedEssay, kept: tuple[str | None, Path] | None) -> bool:
+    """Whether the essay's file exists and is kept, so rendering its pages would be wasted (the
+    writing step decides, and says so)."""
+    if kept is None:
+        return False
+    target = target_for(essay, *kept)
+    return target is not None and target.exists()
+
+
 def convert_all(
     sources: Sequence[Path], vocabulary: dict[str, str], tags: list[str] | None, review_scale: float | None,
-    jobs: int,
+    jobs: int, kept: tuple[str | None, Path] | None = None,
 ) -> Iterator[Converted]:
     """Every source converted, in the order given: on ``jobs`` worker processes when there is
     more than one source, otherwise here."""
     names = [shown(source) for source in sources]
     if jobs <= 1 or len(sources) <= 1:
         for source, name in zip(sources, names, strict=True):
-            yield convert(source, name, vocabulary, tags, review_scale)
+            yield convert(source, name, vocabulary, tags, review_scale, kept)
         return
     # Spawned workers, not forked: fork copies a process that may hold threads (and their
     # locks), and is not available everywhere.
@@ -197,8 +210,9 @@ def convert_all(
                                    mp_context=multiprocessing.get_context("spawn"))
     try:
         # map() hands results back in the order of the sources, whichever worker ends first.
-        yield from executor.map(convert, sources, names, [vocabulary] * len(sources), [tags] * len(sources),
-                                [review_scale] * len(sources))
+        count = len(sources)
+        yield from executor.map(convert, sources, names, [vocabulary] * count, [tags] * count,
+                                [review_scale] * count, [kept] * count)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
@@ -381,7 +395,8 @@ def run(args: argparse.Namespace) -> int:
     written: dict[Path, Path] = {}
     outcomes: list[Outcome] = []
     scale = review_report.RENDER_SCALE if report is not None else None
-    for converted in convert_all(sources, dict(vocabulary), tags, scale, jobs):
+    kept = None if args.force else (args.output, args.essays_dir)
+    for converted in convert_all(sources, dict(vocabulary), tags, scale, jobs, kept):
         outcome = write_one(converted, args, written, log)
         outcomes.append(outcome)
         if report is None:

@@ -37,6 +37,7 @@ FLAG_KINDS = frozenset({
     "order-guessed",  # the reading order had to be guessed (floats, columns, tiers)
     "overlaps-image",  # text overlapping an image
     "caption-untied",  # a caption-like line that could not be tied to a photo
+    "caption-guessed",  # a caption tied to its photo by its place alone (no label, body-size print)
     "guessed",  # the whole essay's paragraphs were guessed
 })
 

@@ -261,27 +261,38 @@ def _start_page(paragraph: TracedParagraph) -> int | None:
     return pages[0] if pages else None
 
 
-def _flag_target(flag: Flag, paragraph: TracedParagraph | None, kind: str) -> str:
-    """Where a flag's link goes: the paragraph's box on the flag's page (a PDF), the line (a
-    text file), or the page itself."""
-    if kind == "text":
+def _flag_target(flag: Flag, paragraph: TracedParagraph | None, view: str, page_count: int) -> str:
+    """Where a flag's link goes: the paragraph's box on the flag's page (``pdf``), the line of
+    the file (``text``), or else the paragraph, the page, or the list of flags."""
+    if view == "text":
         return f"#L{flag.line}"
-    if paragraph is not None:
-        pages = _pages_of(paragraph)
-        if paragraph.boxes and pages:
+    if view == "pdf":
+        pages = [page for page in _pages_of(paragraph) if 1 <= page <= page_count] if paragraph is not None else []
+        if paragraph is not None and paragraph.boxes and pages:
             page = flag.page if flag.page in pages else pages[0]
             return "#" + _box_id(paragraph.number, page)
-    return f"#page-{flag.page}" if flag.page else "#flags"
+        if paragraph is None and flag.page is not None and 1 <= flag.page <= page_count:
+            return f"#page-{flag.page}"
+    return f"#p{paragraph.number}" if paragraph is not None else "#flags"
+
+
+def _view(entry: ReviewEntry) -> str:
+    """How the essay is shown: over its pages (``pdf``), beside its lines (``text``), or as
+    paragraphs alone (``plain``: a PDF whose page sizes are unknown)."""
+    if entry.kind == "pdf":
+        return "pdf" if entry.trace.pages else "plain"
+    return "text" if entry.source_lines else "plain"
 
 
 def _flag_views(entry: ReviewEntry) -> dict[int, list[_FlagView]]:
     by_number = {paragraph.number: paragraph for paragraph in entry.trace.paragraphs}
     views: dict[int, list[_FlagView]] = {}
+    view, page_count = _view(entry), len(entry.trace.pages)
     for number, flag in entry.trace.flagged():
         seen = views.setdefault(number, [])
         seen.append(_FlagView(
             id=f"flag-{number}-{len(seen) + 1}",
-            href=_flag_target(flag, by_number.get(number), entry.kind),
+            href=_flag_target(flag, by_number.get(number), view, page_count),
             where=_where(flag.page, flag.line),
             kind=FLAG_LABELS.get(flag.kind, flag.kind),
             reason=flag.reason,
@@ -308,9 +319,17 @@ def _pdf_pages(entry: ReviewEntry, images: dict[int, tuple[str, PageImage]],
     ]
 
     def page(number: int | None) -> _PageView:
+        """The page a paragraph or photo is listed beside (the first for one without a page)."""
         if number is None or not 1 <= number <= len(pages):
             return pages[0]
         return pages[number - 1]
+
+    # A box on a page the trace does not have is drawn nowhere, rather than on the wrong page.
+    nowhere = _PageView(0, 0.0, 0.0, None)
+
+    def sheet(number: int) -> _PageView:
+        """The page a box is drawn on."""
+        return pages[number - 1] if 1 <= number <= len(pages) else nowhere
 
     figure_places: dict[int, list[tuple[int, Any]]] = {}
     for index, figure in enumerate(trace.figures, start=1):
@@ -325,14 +344,14 @@ def _pdf_pages(entry: ReviewEntry, images: dict[int, tuple[str, PageImage]],
 
     add_figures(0, 1)
     for paragraph in trace.paragraphs:
-        pages_on = _pages_of(paragraph)
+        pages_on = [number for number in _pages_of(paragraph) if 1 <= number <= len(pages)]
         for number in pages_on:
             first = True
             for box in paragraph.boxes:
                 if box.page != number:
                     continue
                 flagged = bool(paragraph.flags)
-                page(number).boxes.append(_rect(
+                sheet(number).boxes.append(_rect(
                     box, "flagged" if flagged else "paragraph", href=f"#p{paragraph.number}",
                     id=_box_id(paragraph.number, number) if first else None,
                     label=f"p{paragraph.number}" + (" !" if flagged else "") if first else "",
@@ -340,7 +359,7 @@ def _pdf_pages(entry: ReviewEntry, images: dict[int, tuple[str, PageImage]],
                 ))
                 first = False
         start = _start_page(paragraph)
-        box_href = "#" + _box_id(paragraph.number, pages_on[0]) if paragraph.boxes else None
+        box_href = "#" + _box_id(paragraph.number, pages_on[0]) if paragraph.boxes and pages_on else None
         page(start).items.append(_ParagraphView(
             number=paragraph.number, text=paragraph.text,
             where=_where(paragraph.page, paragraph.line) if paragraph.line else "",
@@ -351,25 +370,25 @@ def _pdf_pages(entry: ReviewEntry, images: dict[int, tuple[str, PageImage]],
     caption_boxes = set()
     for index, figure in enumerate(trace.figures, start=1):
         if figure.box is not None:
-            page(figure.box.page).boxes.append(_rect(
+            sheet(figure.box.page).boxes.append(_rect(
                 figure.box, "photo", href=f"#fig-{index}", id=f"box-fig-{index}", label=f"写真{index}",
                 title=f"写真{index} (photo {index}): {figure.name}"))
         for box in figure.caption_boxes:
             caption_boxes.add(box)
-            page(box.page).boxes.append(_rect(box, "caption", href=f"#fig-{index}",
+            sheet(box.page).boxes.append(_rect(box, "caption", href=f"#fig-{index}",
                                               title=f"写真{index}の説明文 (caption): {figure.caption}"))
-    for sheet in pages:
-        outside = "above" if _vertical(sheet.boxes) else "left"
-        for box in sheet.boxes:
+    for drawn in pages:
+        outside = "above" if _vertical(drawn.boxes) else "left"
+        for box in drawn.boxes:
             box.place_label(outside if box.kind in ("paragraph", "flagged") else None)
     for left in trace.left_out:
         role = LEFT_OUT_LABELS.get(left.role, left.role)
         if left.box is None:
             continue
-        page(left.box.page).left_out.append((role, left.text))
+        sheet(left.box.page).left_out.append((role, left.text))
         if left.box in caption_boxes:
             continue
-        page(left.box.page).boxes.append(_rect(left.box, "left-out", title=f"{role}: {left.text}"))
+        sheet(left.box.page).boxes.append(_rect(left.box, "left-out", title=f"{role}: {left.text}"))
     return pages
 
 
@@ -429,7 +448,7 @@ class ReviewReport:
             "photos": len(entry.trace.figures), "style": STYLE_SHEET, "index": INDEX,
             "left_out_labels": LEFT_OUT_LABELS,
         }
-        if entry.kind == "pdf":
+        if _view(entry) == "pdf":
             placed: dict[int, tuple[str, PageImage]] = {}
             if images:
                 folder = self.directory / name
@@ -446,8 +465,8 @@ class ReviewReport:
             context["lines"] = _text_lines(entry)
             context["paragraphs"] = [
                 _ParagraphView(number=paragraph.number, text=paragraph.text,
-                               where=_where(None, paragraph.line) if paragraph.line else "",
-                               href=f"#L{paragraph.line}" if paragraph.line else None,
+                               where=_where(paragraph.page, paragraph.line) if paragraph.line else "",
+                               href=f"#L{paragraph.line}" if paragraph.line and entry.source_lines else None,
                                break_label=BREAK_LABELS.get(paragraph.break_reason, paragraph.break_reason),
                                flags=flags.get(paragraph.number, []))
                 for paragraph in entry.trace.paragraphs

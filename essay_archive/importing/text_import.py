@@ -701,6 +701,23 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in FULL_STOPS
 
 
+#: A paragraph this short without a full stop anywhere is a fragment (a caption, a heading).
+FRAGMENT_LENGTH = 60
+_OPENERS = {"」": "「", "』": "『", "）": "（", ")": "(", "”": "“"}
+
+
+def is_fragment(text: str) -> bool:
+    """True for a paragraph that is not a sentence: it ends without sentence-final punctuation,
+    or it is short, holds no full stop and is not a remark in brackets (``（…が）``): a caption,
+    a heading, a page's stray line, characters read in the wrong order."""
+    text = text.strip()
+    if not text or text[-1] not in SENTENCE_END:
+        return True
+    if len(text) >= FRAGMENT_LENGTH or any(char in FULL_STOPS for char in text):
+        return False
+    return _OPENERS.get(text[-1]) != text[0]
+
+
 def guess_paragraphs(lines: Sequence[str], first_line_number: int) -> tuple[list[str], list[DoubtfulBreak]]:
     """Paragraphs of a body whose signals are missing or too few, from line lengths.
 
@@ -899,10 +916,32 @@ COLUMNS_FLAG = bilingual("2段組が1行に並んだテキストのようで、�
                          "two columns seem printed side by side: this paragraph may mix them")
 
 
+MISSED_BREAK_FLAG = bilingual(
+    "段落の途中に、文が終わって行が短く終わる行があります。ここで段落が分かれていたかもしれません",
+    "a line inside this paragraph ends a sentence well short of the others: a paragraph break may be lost there")
+FRAGMENT_FLAG = bilingual(
+    "文になっていない断片です（写真の説明文・見出し・取り違えた文字のおそれ）。原本と見比べてください",
+    "a fragment that is not a sentence (a caption, a heading, misread text?); check it")
+CAPTION_FLAG = bilingual("写真の説明文のような行が本文に入っています。原本と見比べてください",
+                         "a line that reads like a photo's caption is in the body; check it")
+#: Columns (half-width units) a line ending a sentence inside a paragraph may stop short of the
+#: full line before the paragraph is flagged. (A line stopping short mid-sentence is not: text
+#: wrapped round a photo does that all the time.)
+INNER_SHORT_MARGIN = 4
+_CAPTION_LABEL = re.compile(r"^(?:写真|図|表|画像|Photo|Fig\.?)\s*[0-9０-９]*(?:[\s　:：.．]|$)")
+
+
 def text_trace(
     traced: Sequence[FoundParagraph], body: Sequence[str], body_start: int, *, guessed: bool, columns: bool
 ) -> ImportTrace:
-    """The trace of a text import: paragraphs at their file lines (1-based), with their flags."""
+    """The trace of a text import: paragraphs at their file lines (1-based), with their flags.
+
+    Besides guessed paragraphs and doubtful breaks, a paragraph is flagged when one of its lines
+    (not the last) ends a sentence well short of the full line (a lost break) or reads like a
+    caption, and when it is a fragment.
+    """
+    widths = sorted(display_width(line.strip()) for line in body if line.strip())
+    full = widths[(len(widths) * 9) // 10] if widths else 0
     paragraphs = []
     for number, paragraph in enumerate(traced, start=1):
         line = body_start + paragraph.first_line + 1
@@ -911,11 +950,31 @@ def text_trace(
             flags.append(Flag("guessed", None, line, GUESSED_FLAG))
         flags.extend(Flag("weak-break", None, body_start + join + 1, WEAK_BREAK_FLAG)
                      for join in paragraph.doubtful_joins)
+        own = _numbered_lines_of(traced, number - 1, body)
+        for (_, text), (next_index, _) in zip(own, own[1:], strict=False):
+            width = display_width(text)
+            where = body_start + next_index + 1
+            inner_end = ends_sentence(text) and next_index not in paragraph.doubtful_joins
+            if inner_end and width <= full - INNER_SHORT_MARGIN:
+                flags.append(Flag("weak-break", None, where, MISSED_BREAK_FLAG))
+        for index, text in own:
+            if _CAPTION_LABEL.match(text):
+                flags.append(Flag("caption-untied", None, body_start + index + 1, CAPTION_FLAG))
+        if is_fragment(paragraph.text):
+            flags.append(Flag("junk", None, body_start + (own[-1][0] if own else paragraph.first_line) + 1,
+                              FRAGMENT_FLAG))
         if columns and any(_SIDE_BY_SIDE.search(text) for text in _lines_of(traced, number - 1, body)):
             flags.append(Flag("order-guessed", None, line, COLUMNS_FLAG))
         paragraphs.append(TracedParagraph(number=number, text=paragraph.text, break_reason=paragraph.break_reason,
                                           flags=tuple(flags), page=None, line=line))
     return ImportTrace(paragraphs=tuple(paragraphs))
+
+
+def _numbered_lines_of(traced: Sequence[FoundParagraph], index: int, body: Sequence[str]) -> list[tuple[int, str]]:
+    """``(index in body, stripped text)`` of the non-blank lines of paragraph ``index``."""
+    end = traced[index + 1].first_line if index + 1 < len(traced) else len(body)
+    return [(position, body[position].strip()) for position in range(traced[index].first_line, end)
+            if body[position].strip() and len(body[position]) <= 2_000]
 
 
 def _lines_of(traced: Sequence[FoundParagraph], index: int, body: Sequence[str]) -> list[str]:

@@ -8,10 +8,11 @@ exactly as a reader's browser prints it: the same ``print.css``, the layouts ``p
 
 - ``essays/586/586-yoko.pdf``, ``586-tate.pdf``, ``586-kakikomi.pdf`` beside each essay page;
 - ``tags/北朝鮮/print/北朝鮮.pdf`` beside each booklet page (``print/2/北朝鮮-2.pdf`` for the
-  parts of a split booklet), whose contents give the page where each essay starts: the booklet
-  is printed once with the numbers left at zero, the page of each essay is read from the PDF's
-  named destinations (Chromium writes one for every in-page link target, and each contents line
-  links to its essay), and it is printed again with the numbers filled in and checked again.
+  parts of a split booklet), whose contents give the page where each essay starts: the numbers
+  are first guessed from the page counts of the essays' own PDFs, then the page of each essay is
+  read from the printed PDF's named destinations (Chromium writes one for every in-page link
+  target, and each contents line links to its essay); where they differ, the booklet is printed
+  again with the pages found, and checked again.
 
 Chromium is driven with Playwright rather than ``chromium --print-to-pdf``: one browser prints
 every file, several pages print at once (one per core), the build can wait until every photo has
@@ -113,6 +114,8 @@ class Handout:
     keywords: str
     #: A booklet: its contents get the page where each essay starts.
     booklet: bool = False
+    #: The numbers of the essays a booklet prints, in order (for a first guess of their pages).
+    essays: tuple[int, ...] = ()
 
     @property
     def url(self) -> str:
@@ -174,6 +177,7 @@ def booklet_handouts(booklet: print_booklet.Booklet, site_name: str) -> tuple[Ha
             subject=f"{site_name}（{part.essays[0].label}〜{part.essays[-1].label}）",
             keywords=booklet.tag,
             booklet=True,
+            essays=tuple(essay.number for essay in part.essays),
         ))
     return tuple(handouts)
 
@@ -492,13 +496,44 @@ _CONTENTS_TARGETS = """() => [...document.querySelectorAll('.booklet-contents__p
   .map((slot) => slot.dataset.target)"""
 
 
+def contents_guess(handout: Handout, site_dir: Path) -> dict[str, int]:
+    """Where each essay of a booklet should start, from the page counts of the essays' own PDFs.
+
+    A booklet prints each essay from a new page as its own handout does, after a one-page cover;
+    an essay whose PDF is not written yet leaves the guess empty.
+    """
+    guess = {}
+    page = 2
+    for number in handout.essays:
+        pages = _page_count(site_dir / "essays" / str(number) / f"{number}-{YOKO.slug}.pdf")
+        if pages is None:
+            return {}
+        guess[f"e{number}"] = page
+        page += pages
+    return guess
+
+
+def _page_count(path: Path) -> int | None:
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except (OSError, pikepdf.PdfError):
+        return None
+
+
 @dataclass
 class _Printed:
     pdf: bytes
     loaded: dict[str, str | None]
+    #: Times Chromium printed the page (a booklet whose first guess was wrong: two or three).
+    printings: int = 1
 
 
-async def _print_page(page, base_url: str, handout: Handout, files: SiteFiles, creator: str) -> _Printed:  # type: ignore[no-untyped-def]
+async def _print_page(  # type: ignore[no-untyped-def]
+    page, base_url: str, handout: Handout, files: SiteFiles, creator: str, guess: dict[str, int] | None = None
+) -> _Printed:
     loaded: list[str] = []
     errors: list[str] = []
     address = base_url + urllib.parse.quote(handout.page_url) + handout.layout.query
@@ -520,12 +555,17 @@ async def _print_page(page, base_url: str, handout: Handout, files: SiteFiles, c
         await page.emulate_media(media="print")
         await page.evaluate(_LOAD_IMAGES, IMAGE_TIMEOUT_MS)
 
+        printings = 0
+
         async def print_once() -> bytes:
+            nonlocal printings
+            printings += 1
             return await page.pdf(prefer_css_page_size=True, print_background=False, tagged=True, outline=True)
 
-        pdf = await print_once()
         if handout.booklet:
-            pdf = await _number_contents(page, handout, pdf, print_once)
+            pdf = await _number_contents(page, handout, print_once, guess or {})
+        else:
+            pdf = await print_once()
         if errors:
             raise HandoutError(f"{handout.page_url}{handout.layout.query}: {'; '.join(errors)}")
     finally:
@@ -533,14 +573,20 @@ async def _print_page(page, base_url: str, handout: Handout, files: SiteFiles, c
         page.remove_listener("pageerror", on_error)
     page_address = "/" + handout.page_url
     dependencies = {address: files.digest(address) for address in {page_address, *loaded}}
-    return _Printed(finish_pdf(pdf, handout, creator), dependencies)
+    return _Printed(finish_pdf(pdf, handout, creator), dependencies, printings)
 
 
-async def _number_contents(page, handout: Handout, first: bytes, print_once) -> bytes:  # type: ignore[no-untyped-def]
-    """Print until the contents give the page where each essay starts (zeros the first time)."""
+async def _number_contents(page, handout: Handout, print_once, guess: dict[str, int]) -> bytes:  # type: ignore[no-untyped-def]
+    """Print until the contents give the page where each essay starts.
+
+    The first printing has the numbers of ``guess`` (from the essays' own PDFs), zeros where it
+    has none; the page of each essay is read from the PDF, and while the numbers printed differ
+    from it, the booklet is printed again with the numbers found. A good guess costs one printing.
+    """
     targets: list[str] = await page.evaluate(_CONTENTS_TARGETS)
-    pdf = first
-    filled: dict[str, int] | None = None
+    filled = {target: guess.get(target, 0) for target in targets}
+    await page.evaluate(_FILL_CONTENTS, filled)
+    pdf = await print_once()
     for _ in range(CONTENTS_PASSES):
         starts = destination_pages(pdf)
         found = {target: starts.get(target, 0) for target in targets}
@@ -582,7 +628,8 @@ async def _print_all(
                                 job = queue.get_nowait()
                             except asyncio.QueueEmpty:
                                 return
-                            printed = await _print_page(page, base_url, job, files, creator)
+                            guess = contents_guess(job, site_dir) if job.booklet else None
+                            printed = await _print_page(page, base_url, job, files, creator, guess)
                             # Writing files is quick; the other workers' pages go on meanwhile.
                             on_printed(job, printed)
                     finally:
@@ -599,6 +646,8 @@ class PublishReport:
 
     printed: int = 0
     cached: int = 0
+    #: Chromium's printings: one per PDF, more for a booklet whose contents needed another.
+    printings: int = 0
     seconds: float = 0.0
     bytes: int = 0
 
@@ -639,6 +688,7 @@ def publish(
         cached = cache.store(keys[handout], printed.pdf, printed.loaded)
         report.bytes += _place(cached, site_dir, handout)
         report.printed += 1
+        report.printings += printed.printings
 
     if to_print:
         asyncio.run(_print_all(to_print, site_dir, files, workers or default_workers(), creator, on_printed))

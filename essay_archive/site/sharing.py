@@ -19,7 +19,7 @@ class ShareLink:
 
     #: a short identifier, used as a CSS modifier: ``line``, ``x``, ``hatena``.
     service: str
-    #: the visible text: the service's own short name, under the row's label 共有.
+    #: the visible text: the service's own name, a choice of the essay page's 共有 menu.
     label: str
     href: str
 
@@ -44,5 +44,5 @@ def share_links(essay: Essay, site_url: str) -> list[ShareLink]:
     return [
         ShareLink("line", "LINE", f"https://social-plugins.line.me/lineit/share?{address}"),
         ShareLink("x", "X", f"https://x.com/intent/post?{address}"),
-        ShareLink("hatena", "はてブ", f"https://b.hatena.ne.jp/add?mode=confirm&{address}"),
+        ShareLink("hatena", "はてなブックマーク", f"https://b.hatena.ne.jp/add?mode=confirm&{address}"),
     ]

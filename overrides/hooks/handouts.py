@@ -71,6 +71,6 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         # Abort prints its message without a traceback.
         raise Abort(f"PDF: {error}") from error
     log.info(
-        "PDF: %d printed, %d from the cache (%.1f MB) in %.1f s",
-        report.printed, report.cached, report.bytes / 1e6, report.seconds,
+        "PDF: %d printed, %d from the cache (%.1f MB) in %.1f s; %d printings",
+        report.printed, report.cached, report.bytes / 1e6, report.seconds, report.printings,
     )

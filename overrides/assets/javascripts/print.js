@@ -210,6 +210,12 @@
     actions.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-print]");
       if (!button) return;
+      // A choice from the essay page's 印刷 menu closes it, focus back on the menu's button.
+      var menu = button.closest("details");
+      if (menu) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
       button.disabled = true;
       printAs(button.dataset.print).catch(function (error) {
         window.alert("印刷の準備に失敗しました。ページを読み込み直してください。\n" + error);

@@ -1,7 +1,8 @@
 /*
- * Reading comforts: the text size control (小・中・大, remembered in localStorage and applied
- * before the first paint by partials/reading-size.html), the copy-link and 引用する buttons,
- * and closing the search box when keyboard focus leaves it.
+ * Reading comforts: the menus of the actions row (印刷・共有・文字の大きさ), the text size control
+ * (小・中・大, remembered in localStorage and applied before the first paint by
+ * partials/reading-size.html), the copy-link and 引用する buttons, and closing the search box when
+ * keyboard focus leaves it.
  */
 (function () {
   "use strict";
@@ -42,6 +43,48 @@
   });
   showSize();
 
+  // The actions row's menus are <details>: they open and close without this script. It adds what
+  // a menu is expected to do: one open at a time (also where <details name> is not supported),
+  // closed by Escape (focus back on its button), by a click elsewhere, or when focus leaves it.
+  var menus = Array.prototype.slice.call(document.querySelectorAll("details.reading-menu"));
+
+  function closeMenu(menu, focusToggle) {
+    if (!menu.open) return;
+    menu.open = false;
+    if (focusToggle) menu.querySelector("summary").focus();
+  }
+
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (!menu.open) return;
+      menus.forEach(function (other) {
+        if (other !== menu) closeMenu(other, false);
+      });
+    });
+    menu.addEventListener("focusout", function (event) {
+      var next = event.relatedTarget;
+      if (next && !menu.contains(next)) closeMenu(menu, false);
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    menus.forEach(function (menu) {
+      if (menu.open && menu.contains(document.activeElement)) {
+        event.preventDefault();
+        closeMenu(menu, true);
+      } else {
+        closeMenu(menu, false);
+      }
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) {
+      if (!menu.contains(event.target)) closeMenu(menu, false);
+    });
+  });
+
   // Copy buttons: the clipboard API where the page is a secure context, else a selected textarea.
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
@@ -61,10 +104,14 @@
   }
 
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
-    var status = button.parentElement.querySelector("[role='status']");
+    var row = button.closest(".reading-actions") || button.parentElement;
+    var status = row.querySelector("[role='status']");
+    var menu = button.closest("details");
     button.addEventListener("click", function () {
       copyText(button.dataset.copy).then(function () {
         if (status) status.textContent = button.dataset.copied;
+        // Done: the menu closes so the message under the row shows, focus back on 共有.
+        if (menu) closeMenu(menu, true);
       }, function () {
         if (status) status.textContent = "コピーできませんでした。次の文字を選んでコピーしてください：" + button.dataset.copy;
       });
