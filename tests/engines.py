@@ -164,9 +164,14 @@ return [...document.querySelectorAll('[role=group], [role=radiogroup], fieldset'
 SIZE_MENU_OPENER = """
 const group = (function () {""" + SIZE_GROUP + """})();
 if (!group) return null;
-if (group.getClientRects().length) return null;
+// A closed <details> hides what it holds (its boxes may still measure, as content-visibility: hidden).
 for (let node = group.parentElement; node; node = node.parentElement) {
   if (node.tagName === 'DETAILS' && !node.open) return node.querySelector(':scope > summary');
+}
+if (group.checkVisibility ? group.checkVisibility({visibilityProperty: true}) : group.getClientRects().length) {
+  return null;
+}
+for (let node = group.parentElement; node; node = node.parentElement) {
   if (node.id) {
     const button = document.querySelector(`[aria-controls~="${node.id}"][aria-expanded="false"]`);
     if (button) return button;
