@@ -227,7 +227,7 @@ def _essay_586() -> Essay:
 def test_builds_without_pdfs_say_the_full_build_makes_them(built_site: Path) -> None:
     assert not list(built_site.rglob("*.pdf"))
     page = (built_site / "essays" / "586" / "index.html").read_text(encoding="utf-8")
-    assert "PDF（横書き・縦書き・書き込み用）は公開用のビルド（make build）で作られます。" in page
+    assert "PDF（横書き・縦書き・書き込み用）は公開用のビルドで作られます（手元のプレビューにはありません）。" in page
     assert ".pdf" not in page
 
 

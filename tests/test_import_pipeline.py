@@ -77,6 +77,17 @@ def test_a_gutter_needs_text_on_both_sides_in_many_lines() -> None:
     assert order.find_gutters(spaced, SIZE) == []
 
 
+def test_a_line_across_columns_below_them_is_read_in_its_place_as_a_guess() -> None:
+    title = line("題名の行は段をまたいで上にある" * 2, 60, 40)
+    left = [line("左の段の行です" * 2, 100 + 17 * index, 40) for index in range(20)]
+    right = [line("右の段の行です" * 2, 100 + 17 * index, 200) for index in range(20)]
+    across = line("段をまたぐ見出しのような行が下にある" * 2, 450, 40)
+    ordered = order.reading_order([across, *right, title, *left], SIZE)
+    assert [member.text[:1] for member in ordered] == ["題"] + ["左"] * 20 + ["右"] * 20 + ["段"]
+    assert [member.column for member in (ordered[0], ordered[1], ordered[21], ordered[-1])] == [-1, 0, 1, -1]
+    assert [member.order_guessed for member in ordered] == [False] * 41 + [True]
+
+
 # --- paragraphs: edges ---
 
 

@@ -188,6 +188,10 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
         vertical = verticals[page_index]
         main = [line for line in lines if line.role == "body" and line.vertical == vertical]
         aside = [line for line in lines if line.role == "body" and line.vertical != vertical]
+        for line in aside:
+            # Text set across on a page of vertical writing (or the reverse) that is neither a
+            # running head nor a caption: read after the page's columns, by guess.
+            line.order_guessed = True
         page_order = reading_order(main, body_size) + sorted(aside, key=lambda line: (line.u0, line.v0))
         for number, line in enumerate(page_order, start=1):
             line.number = number

@@ -124,6 +124,9 @@ class Line:
     block_end: float = 0.0
     #: 1-based position among the page's lines in reading order, for messages
     number: int = 0
+    #: the reading order had to guess where this line goes (a line across columns below them,
+    #: a line set across on a page of vertical writing)
+    order_guessed: bool = False
 
     @property
     def u0(self) -> float:

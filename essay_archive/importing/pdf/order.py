@@ -23,7 +23,9 @@ def find_gutters(lines: Sequence[Line], body_size: float) -> list[tuple[float, f
         return []
     bins = [0] * (int(end - start) + 2)
     for glyph in glyphs:
-        for index in range(int(glyph.v0 - start), min(len(bins), int(glyph.v1 - start) + 1)):
+        # Half-open, so that two characters side by side do not count twice where they meet.
+        first = int(glyph.v0 - start)
+        for index in range(first, min(len(bins), max(int(glyph.v1 - start), first + 1))):
             bins[index] += 1
     peak = max(bins)
     # A gutter: a run of points crossed by almost no character, well inside the text block.
@@ -120,14 +122,19 @@ def reading_order(lines: list[Line], body_size: float) -> list[Line]:
                               key=lambda line: (line.column, line.u0, line.v0)))
         band.clear()
 
+    seen_columns = False
     for line in sorted(lines, key=lambda line: (line.u0, line.v0)):
         column = column_of(line)
         if column is None:
+            # Across the columns below some of them: a heading between bands, or lines of two
+            # columns that were never told apart. Read in its place, and said to be a guess.
+            line.order_guessed = seen_columns
             flush()
             line.column = -1
             ordered.append(line)
         else:
             line.column = column
             band.append(line)
+            seen_columns = seen_columns or bool(gutters)
     flush()
     return ordered

@@ -96,7 +96,8 @@ def line_extents(lines: Sequence[Line], images: Sequence[PageImage]) -> Extents:
         before = [line for line in rows if line.v1 <= v0 + 1]
         after = [line for line in rows if line.v0 >= v1 - 1]
         for line in rows:
-            if line not in before and line not in after and line.u0 < u1 - 1:
+            # Glyph boxes hold the ascent: a line whose box grazes the photo's foot is under it.
+            if line not in before and line not in after and line.u0 < u1 - 0.3 * line.size:
                 extents.overlapping[id(line)] = image
         if before or after:
             extents.floats.add(id(image))
@@ -151,6 +152,9 @@ OVERLAP = bilingual("写真と重なっている文字です。原本と見比�
                     "text overlapping a photo; check it against the original")
 CAPTION_LEFT = bilingual("写真の説明文のような行が本文に残っています（写真と結び付けられませんでした）",
                          "a line that reads like a caption stayed in the body (not tied to a photo)")
+ORDER_GUESSED = bilingual(
+    "この行をどこで読むかは推測です（段組をまたぐ行、縦書きのページの横書きの行）。原本と見比べてください",
+    "where this line is read was guessed (across columns, or set across on a vertical page)")
 CAPTION_GUESSED = bilingual(
     "写真の説明文を位置だけから決めました（「写真」の印も小さな文字もありません）。確かめてください",
     "this photo's caption was found by its place alone (no 写真 label, body-size print); check it")
@@ -222,8 +226,10 @@ def find_paragraphs(
         current.lines.append(line)
         if id(line) in extents.overlapping:
             current.flag("overlaps-image", line, OVERLAP)
-        if CAPTION_IN_BODY.match(text):
+        if CAPTION_IN_BODY.match(text) or _right_under_a_photo(line, images):
             current.flag("caption-untied", line, CAPTION_LEFT)
+        if line.order_guessed:
+            current.flag("order-guessed", line, ORDER_GUESSED)
         following = lines[index + 1] if index + 1 < len(lines) else None
         if following is None:
             break
@@ -266,8 +272,7 @@ def find_paragraphs(
         slots.append(Slot(image, -1))
     _settle(slots, len(found))
     for paragraph in found:
-        text = paragraph.text
-        if text[-1] not in text_import.SENTENCE_END:
+        if text_import.is_fragment(paragraph.text):
             paragraph.flag("junk", paragraph.lines[-1], FRAGMENT)
     for slot in slots:
         if slot.image.caption_guessed and slot.image.caption_lines:
@@ -277,6 +282,16 @@ def find_paragraphs(
                 # line of the paragraph the photo follows.
                 target.flag("caption-guessed", target.lines[-1], CAPTION_GUESSED)
     return found, doubtful, slots
+
+
+def _right_under_a_photo(line: Line, images: Sequence[PageImage]) -> bool:
+    """The line stands right under a photo, within its width, without a caption tied to it: a
+    caption the import could not tell from the body."""
+    return any(not image.caption_lines and image.page == line.page
+               and -2 <= line.u0 - image.box(line.vertical)[1] <= 1.5 * line.size
+               and line.v0 >= image.box(line.vertical)[2] - line.size
+               and line.v1 <= image.box(line.vertical)[3] + line.size
+               for image in images)
 
 
 def _settle(slots: list[Slot], paragraphs_done: int) -> None:
