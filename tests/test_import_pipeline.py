@@ -139,6 +139,14 @@ def test_a_plain_line_under_a_photo_is_its_caption_only_where_text_runs_beside_i
     under = [line("改装前の閲覧室", 202, 40), line("本文の行が続いています" * 2, 220, 40)]
     blocks.captions(inline, under, SIZE)
     assert inline.caption_lines == [] and under[0].role == "body"
+    centred = photo(100, 200, 40, 200)
+    under = [line("改装前の閲覧室", 202, 85), line("本文の行が続いています" * 2, 220, 40)]
+    blocks.captions(centred, under, SIZE)
+    assert [line.text for line in centred.caption_lines] == ["改装前の閲覧室"] and centred.caption_guessed
+    sentence = photo(100, 200, 40, 200)
+    under = [line("短い文です。", 202, 90), line("本文の行が続いています" * 2, 220, 40)]
+    blocks.captions(sentence, under, SIZE)
+    assert sentence.caption_lines == []
     floated = photo(100, 200, 40, 200)
     beside = [line("改装前の閲覧室", 202, 40), line("写真の右に続く本文の行", 203, 212),
               line("本文の行が続いています" * 2, 222, 40)]
