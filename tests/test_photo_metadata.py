@@ -219,6 +219,16 @@ def test_a_damaged_container_is_refused_as_unreadable() -> None:
     assert photo_metadata.personal_metadata(data[:30], "JPEG") == [UNREADABLE]
     with pytest.raises(photo_metadata.MetadataError):
         photo_metadata.strip(data[:30], "JPEG")
+    png_data = png(exif_with(gps=True))
+    assert photo_metadata.personal_metadata(png_data[:-20], "PNG") == [UNREADABLE]
+
+
+def test_a_jpeg_cut_inside_its_image_data_is_still_stripped_keeping_what_it_has() -> None:
+    data = jpeg(exif_with(gps=True))[:-200]
+    assert photo_metadata.personal_metadata(data, "JPEG") == [LOCATION]
+    stripped = photo_metadata.strip(data, "JPEG")
+    assert photo_metadata.personal_metadata(stripped.data, "JPEG") == []
+    assert stripped.data.endswith(data[-150:])
 
 
 # ---- essay check and essay photos ---------------------------------------------------------------
@@ -285,7 +295,7 @@ def test_essay_photos_lists_then_strips_and_the_check_passes(
     listed = capsys.readouterr().out
     assert (essays_dir / "0590" / "harbour.jpg").read_bytes() == original  # listing writes nothing
     assert "essays/0590/harbour.jpg: 取り除くもの: EXIF（位置情報（GPS））。向き（6）は残しました" in listed
-    assert "取り除くには: essay photos --strip essays/0590 " in listed
+    assert "取り除くには: essay photos --strip essays/0590/ " in listed
     assert cli.main(["photos", "--strip", "essays/0590/"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "essays/0590/chart.png: 取り除きました: EXIF（位置情報（GPS）） "

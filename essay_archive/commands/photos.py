@@ -36,7 +36,8 @@ HEIF_TO_JPEG = {"quality": 92, "optimize": True}
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+    # Kept as typed (essays/0590/ with its slash), for the command the listing suggests.
+    parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="写真のフォルダ（essays/0590/）か写真のファイル "
                              "(an essay's photo folder, such as essays/0590/, or photo files)")
     parser.add_argument("--strip", action="store_true",
@@ -47,11 +48,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(essays_dir=None, needs_archive=False)
 
 
-def photo_files(paths: list[Path]) -> list[Path]:
+def photo_files(paths: list[str]) -> list[Path]:
     """The files named, and the photos (by their ending) in the folders named, in name order."""
     suffixes = image_rules.IMAGE_SUFFIXES | HEIF_SUFFIXES
     found: list[Path] = []
-    for path in paths:
+    for path in map(Path, paths):
         if path.is_dir():
             found += sorted(child for child in path.iterdir()
                             if child.suffix.lower() in suffixes and child.is_file() and not child.is_symlink())
@@ -203,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         outcomes.append(_strip_file(path, image_format, args.strip))
     if not args.strip and any(outcome.changed for outcome in outcomes):
-        folders = " ".join(path.as_posix() for path in args.paths)
+        folders = " ".join(args.paths)
         print(bilingual(f"取り除くには: essay photos --strip {folders}",
                         f"to remove it: essay photos --strip {folders}"))
     return 0 if all(outcome.ok for outcome in outcomes) else 1
