@@ -353,6 +353,10 @@ CASES: dict[str, Case] = {
     # Vertical writing (縦書き) on A4 landscape, typed indents.
     "lo-vertical": Case(libreoffice_pdf, paragraphs=SEED_PARAGRAPHS[:10], layout="word processor, vertical",
                         options={"vertical": True, "landscape": True}),
+    # Vertical writing with an inline photo: its caption is a column of its own beside it.
+    "lo-vertical-photo": Case(libreoffice_pdf, paragraphs=SEED_PARAGRAPHS[:10], photos=PHOTOS[:1],
+                              layout="word processor, vertical",
+                              options={"vertical": True, "landscape": True, "photo_width": 50}),
     "lo-vertical-587": Case(libreoffice_pdf, paragraphs=LIBRARY, number=587, title="図書館の改装", date="2025-01",
                             layout="word processor, vertical",
                             options={"vertical": True, "landscape": True, "indent": "set", "size": 11}),

@@ -3,6 +3,7 @@ why each paragraph ended, and what is flagged (see ``essay_archive/importing/imp
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from pathlib import Path
 
@@ -20,7 +21,9 @@ VOCABULARY, _ = tag_vocabulary.load(TEXT_DIR / "tags.yml")
 IMPORTED = [name for name, case in make_pdf_fixtures.CASES.items() if not case.refused]
 
 
+@functools.cache
 def read(name: str) -> pdf_import.PdfEssay:
+    """A case read once per test process (the reader is deterministic)."""
     return pdf_import.read_pdf((PDF_DIR / f"{name}.pdf").read_bytes(), VOCABULARY)
 
 

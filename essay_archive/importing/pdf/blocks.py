@@ -81,7 +81,10 @@ def captions(image: PageImage, lines: Sequence[Line], body_size: float) -> None:
             small = line.size < SMALL_PRINT * body_size
             if first is None:
                 labelled = CAPTION_START.match(line.text) is not None
-                if (small or labelled) and (within or line.v0 >= v0 - slack):
+                # Within the photo's width, starting at its edge, or centred on it (a caption
+                # longer than a narrow photo is).
+                centred = abs((line.v0 + line.v1) / 2 - (v0 + v1) / 2) <= line.size
+                if (small or labelled) and (within or line.v0 >= v0 - slack or centred):
                     pass
                 elif within and (_text_beside(line, lines, v0, v1) or _centred_fragment(line, v0, v1)):
                     image.caption_guessed = True
