@@ -194,6 +194,17 @@ def _kept(essay: text_import.ImportedEssay, kept: tuple[str | None, Path] | None
     return target is not None and target.exists()
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: from a fork server that has imported the importers once
+    (each new pool then starts in milliseconds), or spawned where there is none (Windows).
+    Never forked from this process, which may hold threads (and their locks)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def convert_all(
     sources: Sequence[Path], vocabulary: dict[str, str], tags: list[str] | None, review_scale: float | None,
     jobs: int, kept: tuple[str | None, Path] | None = None, *, convert_one: Callable[..., Converted] = convert,
@@ -218,10 +229,7 @@ def convert_all(
     position = 0
     while position < count:
         broken_at = None
-        # Spawned workers, not forked: fork copies a process that may hold threads (and their
-        # locks), and is not available everywhere.
-        executor = ProcessPoolExecutor(max_workers=min(jobs, count - position),
-                                       mp_context=multiprocessing.get_context("spawn"))
+        executor = ProcessPoolExecutor(max_workers=min(jobs, count - position), mp_context=worker_context())
         try:
             futures = [executor.submit(convert_one, *arguments(index)) for index in range(position, count)]
             # Results go back in the order of the sources, whichever worker ends first.
@@ -243,7 +251,7 @@ def convert_all(
 def _alone(convert_one: Callable[..., Converted], arguments: tuple[object, ...]) -> Converted:
     """One source read again in a worker of its own, after a worker died."""
     source, name = Path(str(arguments[0])), str(arguments[1])
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as executor:
+    with ProcessPoolExecutor(max_workers=1, mp_context=worker_context()) as executor:
         try:
             return executor.submit(convert_one, *arguments).result()
         except BrokenProcessPool:
