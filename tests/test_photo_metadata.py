@@ -173,6 +173,15 @@ def test_gps_in_a_png_exif_chunk_and_names_in_png_text_are_refused_and_dropped_l
     assert sorted(kind.en for kind in stripped.removed) == ["EXIF (location (GPS))", "XMP", "text 'Author'"]
 
 
+def test_a_png_turned_by_its_exif_is_checked_at_its_upright_size(essays_dir: Path) -> None:
+    make_essay(essays_dir, "chart.png")
+    (essays_dir / "0590" / "chart.png").write_bytes(png(exif_with(orientation=6)))
+    archive = read_archive(essays_dir)
+    assert archive.problems == {}
+    # As site/images.py publishes it: turned a quarter, so 64×96 for a stored 96×64.
+    assert [(image.width, image.height) for image in archive.essays[0].images] == [(SIZE[1], SIZE[0])]
+
+
 def test_a_webp_loses_exif_and_xmp_and_its_flags_follow() -> None:
     out = io.BytesIO()
     picture().save(out, "WEBP", lossless=True, exif=exif_with(gps=True, orientation=3), xmp=XMP_WITH_CREATOR)

@@ -335,9 +335,18 @@ def inspect_file(path: Path, line: int, shown: str) -> tuple[tuple[str, int, int
             f"{expected} で終わる名前にしてください",
             f"the image {shown} is a {image_format} file named {path.suffix}; give it a name ending in {expected}",
         )]
+    data = path.read_bytes()
+    if image_format == "PNG":
+        # Pillow reads a PNG's eXIf only by decoding the picture; the chunk walk reads it unseen.
+        # The published copies are turned by it (site/images.py), so the size shown must be too.
+        try:
+            exif = photo_metadata.read_blocks(data, "PNG").exif
+        except photo_metadata.MetadataError:
+            exif = []
+        orientation = photo_metadata.orientation(exif[0]) if exif else 1
     if orientation in _QUARTER_TURNS:
         width, height = height, width
-    if kinds := photo_metadata.personal_metadata(path.read_bytes(), image_format):
+    if kinds := photo_metadata.personal_metadata(data, image_format):
         folder = path.parent.name
         return None, [_problem(
             line,
