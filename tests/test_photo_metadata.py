@@ -349,6 +349,22 @@ def test_a_heic_photo_is_refused_with_the_command_that_converts_it(
     assert check(essays_dir) == []
 
 
+def test_a_heic_picture_named_jpg_is_named_as_heic_and_converted_in_place(
+    essays_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(essays_dir.parent)
+    pillow_heif.register_heif_opener()
+    make_essay(essays_dir, "renamed.jpg")
+    out = io.BytesIO()
+    picture().save(out, "HEIF", quality=90, exif=exif_with(gps=True))
+    (essays_dir / "0590" / "renamed.jpg").write_bytes(out.getvalue())
+    [problem] = check(essays_dir)
+    assert "essays/0590/renamed.jpg の中身は HEIC 形式" in problem and "essay photos --strip essays/0590/" in problem
+    assert cli.main(["photos", "--strip", "essays/0590/"]) == 0
+    assert "renamed.jpg: 中身の HEIC を撮影データのない JPEG に変換しました" in capsys.readouterr().out
+    assert check(essays_dir) == []
+
+
 def test_essay_photos_refuses_to_overwrite_and_reports_damaged_files(
     essays_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

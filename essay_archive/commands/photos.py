@@ -123,7 +123,8 @@ def _strip_file(path: Path, image_format: str, write: bool) -> _Outcome:
 
 
 def _convert_heif(path: Path, write: bool) -> _Outcome:
-    target = path.with_suffix(".jpg")
+    # A HEIC picture already named .jpg (renamed by hand) becomes a JPEG under its own name.
+    target = path if path.suffix.lower() in (".jpg", ".jpeg") else path.with_suffix(".jpg")
     essay = path.parent.with_suffix(".md")
     if not write:
         print(bilingual(
@@ -131,7 +132,7 @@ def _convert_heif(path: Path, write: bool) -> _Outcome:
             f"{shown(path)}: HEIC; --strip converts it to a JPEG without metadata ({target.name})",
         ))
         return _Outcome(changed=True)
-    if target.exists():
+    if target != path and target.exists():
         print(bilingual(
             f"{shown(path)}: {shown(target)} がすでにあるので変換しません。どちらかの名前を変えてください",
             f"{shown(path)}: {shown(target)} already exists, so it is not converted; rename one of them",
@@ -161,7 +162,11 @@ def _convert_heif(path: Path, write: bool) -> _Outcome:
             f"{shown(path)}: cannot be read as HEIC ({error}); export it as JPEG from the photo app",
         ), file=sys.stderr)
         return _Outcome(ok=False)
-    _write_atomically(target, converted)
+    _write_atomically(target, converted, like=path)
+    if target == path:
+        print(bilingual(f"{shown(path)}: 中身の HEIC を撮影データのない JPEG に変換しました",
+                        f"{shown(path)}: its HEIC picture converted to a JPEG without metadata"))
+        return _Outcome(changed=True)
     old_reference, new_reference = f"{path.parent.name}/{path.name}", f"{path.parent.name}/{target.name}"
     note_ja = note_en = ""
     if essay.is_file():
@@ -191,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
             print(bilingual(f"{shown(path)} がありません", f"{shown(path)} does not exist"), file=sys.stderr)
             outcomes.append(_Outcome(ok=False))
             continue
-        if path.suffix.lower() in HEIF_SUFFIXES:
+        if path.suffix.lower() in HEIF_SUFFIXES or image_rules.is_heif(path):
             outcomes.append(_convert_heif(path, args.strip))
             continue
         image_format = _format_of(path)
