@@ -893,13 +893,17 @@ def convert(raw: bytes, vocabulary: Mapping[str, str], tags: Sequence[str] | Non
     if columns:
         notes.append(COLUMNS_NOTE)
     guessed = not has_paragraph_signal(body) or not _enough_signals(body)
+    if not guessed:
+        traced = found_paragraphs(body)
+        # Signals that leave lost breaks inside the paragraphs (short lines ending a sentence)
+        # half as many as the paragraphs they make are blank lines round captions or page
+        # breaks, not paragraph marks: the line lengths say more.
+        guessed = 2 * _lost_breaks(traced, body) > len(traced)
     if guessed:
         traced, doubtful = guessed_paragraphs(body, body_start + 1)
         notes.append(NO_SIGNAL_NOTE)
         if doubtful:
             notes.append(doubtful_breaks_note(doubtful))
-    else:
-        traced = found_paragraphs(body)
     found = [paragraph.text for paragraph in traced]
     if not found:
         raise _header_error(body_start, "日付の行の後に本文がありません", "there is no body after the date line")
@@ -968,6 +972,14 @@ def text_trace(
         paragraphs.append(TracedParagraph(number=number, text=paragraph.text, break_reason=paragraph.break_reason,
                                           flags=tuple(flags), page=None, line=line))
     return ImportTrace(paragraphs=tuple(paragraphs))
+
+
+def _lost_breaks(traced: Sequence[FoundParagraph], body: Sequence[str]) -> int:
+    """How many lines inside the paragraphs end a sentence well short of the full line."""
+    widths = sorted(display_width(line.strip()) for line in body if line.strip())
+    full = widths[(len(widths) * 9) // 10] if widths else 0
+    return sum(1 for index in range(len(traced)) for _, text in _numbered_lines_of(traced, index, body)[:-1]
+               if ends_sentence(text) and display_width(text) <= full - INNER_SHORT_MARGIN)
 
 
 def _numbered_lines_of(traced: Sequence[FoundParagraph], index: int, body: Sequence[str]) -> list[tuple[int, str]]:
