@@ -382,6 +382,11 @@ CASES: dict[str, Case] = {
     # Two columns, photos floated inside the columns.
     "web-float-two-columns": Case(browser_floats, photos=PHOTOS, layout="browser, floats in two columns",
                                   options={"size": 9, "columns": 2, "photo_width": "55%"}),
+    # Two columns on Letter paper: the last page holds two lines in one column and one in the
+    # other, too few to show its gutter (the document's other page shows it).
+    "web-float-two-columns-letter": Case(browser_floats, photos=(PHOTOS[1],), layout="browser, floats in two columns",
+                                         options={"size": 8.5, "columns": 2, "photo_width": "45%",
+                                                  "format": "Letter"}),
     # Hard: two columns, paragraphs neither indented nor spaced.
     "web-two-columns-plain": Case(browser_floats, paragraphs=SEED_PARAGRAPHS[:14], photos=PHOTOS[:1],
                                   layout="browser, floats in two columns", hard=True,

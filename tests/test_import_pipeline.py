@@ -88,6 +88,18 @@ def test_a_line_across_columns_below_them_is_read_in_its_place_as_a_guess() -> N
     assert [member.order_guessed for member in ordered] == [False] * 41 + [True]
 
 
+def test_a_page_too_short_to_show_its_gutter_takes_the_documents() -> None:
+    full = [line("左の段の行です" * 2, 100 + 17 * index, 40) for index in range(20)]
+    full += [line("右の段の行です" * 2, 100 + 17 * index, 200) for index in range(20)]
+    short = [line("左の段の行です" * 2, 100, 40), line("左の段の終わり。", 117, 40), line("右の段の終わり。", 100, 200),
+             line("- 2 -", 400, 185)]
+    crossed = [line("段をまたいで続く行があるのでここに段の切れ目はない" * 2, 100, 40)]
+    found = order.gutters_of_document([full, short, crossed], SIZE, [full, short[:3], crossed])
+    assert len(found[0]) == 1 and found[1] == found[0] and found[2] == []
+    ordered = order.reading_order(short[:3], SIZE, found[1])
+    assert [member.text for member in ordered] == ["左の段の行です" * 2, "左の段の終わり。", "右の段の終わり。"]
+
+
 # --- paragraphs: edges ---
 
 

@@ -44,14 +44,13 @@ def block_edges(lines: Sequence[Line]) -> None:
 
 def _edge(values: Sequence[float], needed: int) -> float:
     """The first of ``values`` (ordered outermost first) that ``needed`` of them reach within a
-    point; the most common value when none does."""
+    point; the outermost when none does (a column of a line or two)."""
     ordered = sorted(values)
     for value in values:
         # Counted by bisection: a column of thousands of lines (a hostile file) stays quick.
         if bisect.bisect_right(ordered, value + 1.0) - bisect.bisect_left(ordered, value - 1.0) >= needed:
             return value
-    counts = Counter(round(value) for value in values)
-    return float(min(value for value, count in counts.items() if count == max(counts.values())))
+    return values[0]
 
 
 @dataclass
