@@ -98,3 +98,13 @@ def test_after_pip_install_into_a_fresh_virtualenv_check_acts_on_the_clone(tmp_p
                             text=True, encoding="utf-8", check=False, env={**os.environ, "PYTHONPATH": ""})
     assert result.returncode == 1, result.stderr
     assert "essays/0987.md:4:" in result.stdout
+    # The review report's templates are installed with the package (package data).
+    text = tmp_path / "901.txt"
+    text.write_text("平らな文章（９０１号）\n２０２５年 １月 石館\n雨が降った。\n", encoding="utf-8")
+    review = tmp_path / "review"
+    result = subprocess.run([environment / "bin" / "essay", "import", text, "--dry-run", "--review", review],
+                            cwd=second_clone, capture_output=True, text=True, encoding="utf-8", check=False,
+                            env={**os.environ, "PYTHONPATH": ""})
+    assert result.returncode == 0, result.stderr
+    assert "雨が降った。" in (review / "0901.html").read_text(encoding="utf-8")
+    assert (review / "review.css").is_file()
