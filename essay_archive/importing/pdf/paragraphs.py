@@ -93,14 +93,17 @@ def line_extents(lines: Sequence[Line], images: Sequence[PageImage]) -> Extents:
         # A float keeps a margin below it that the text wraps round too: a line starting
         # within a line of the caption's foot and set off the photo's side still stands beside
         # it (a line under the photo starts or ends at the column's edge, not beside it).
-        rows = [line for line in on_page if line.u0 < u1 + 1.2 * line.size and line.u1 > u0 + 1
+        # And a frame's margin above the photo: the line just above its top may wrap too, which
+        # shows where the line starts at the photo's side (a line merely ending short above a
+        # photo on its right is no sign).
+        rows = [line for line in on_page if line.u0 < u1 + 1.2 * line.size and line.u1 > u0 - 0.8 * line.size
                 and v0 < line.block_end and v1 > line.block_start]
-        before = [line for line in rows if line.v1 <= v0 + 1]
+        before = [line for line in rows if line.v1 <= v0 + 1 and line.u1 > u0 + 1]
         after = [line for line in rows if line.v0 >= v1 - 1]
         beside = {id(line) for line in before} | {id(line) for line in after}
         for line in rows:
             # Glyph boxes hold the ascent: a line whose box grazes the photo's foot is under it.
-            if id(line) not in beside and line.u0 < u1 - 0.3 * line.size:
+            if id(line) not in beside and line.u0 < u1 - 0.3 * line.size and line.u1 > u0 + 0.3 * line.size:
                 extents.overlapping[id(line)] = image
         if before or after:
             extents.floats.add(id(image))
