@@ -354,9 +354,20 @@ def test_a_title_that_attacks_css_prints_as_written_in_the_running_header(browse
         page = browser.new_page()
         page.goto(f"{base}tags/{data['tags'][0]}/print/")  # type: ignore[index]
         pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+        # The essay's own page, made long enough for a second sheet, which carries the header.
+        page.goto(base + case.url)
+        page.evaluate("""() => {
+            const body = document.querySelector('.essay-body');
+            for (let i = 0; i < 60; i++) body.append(Object.assign(document.createElement('p'), {textContent: '本文'}));
+        }""")
+        essay_pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
         page.context.close()
     sheets = ["".join(sheet.extract_text().split()) for sheet in pdf.pages]
     # Past the cover, the essay's page carries its running header 第N号　<title> (the CSS string
     # read back whole) above the same words as its heading; with the rule broken, only the heading.
     assert len(sheets) > 1
     assert any(sheet.count(f"第{case.number}号{title}") == 2 for sheet in sheets[1:]), sheets
+    # On its own page (its header from the file of running headers) the title is as written too.
+    essay_sheets = ["".join(sheet.extract_text().split()) for sheet in essay_pdf.pages]
+    assert len(essay_sheets) > 1
+    assert all(sheet.startswith(f"第{case.number}号{title}") for sheet in essay_sheets[1:]), essay_sheets

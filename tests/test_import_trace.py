@@ -223,3 +223,14 @@ def test_blank_lines_round_a_caption_are_no_paragraph_marks_when_short_lines_say
     # The caption, after a blank line that follows no sentence end, went into the paragraph: said.
     assert essay.trace.paragraphs[3].text.startswith("写真1　説明")
     assert "caption-untied" in {flag.kind for flag in essay.trace.paragraphs[3].flags}
+
+
+def test_lines_of_two_columns_mixed_up_flag_every_paragraph() -> None:
+    # pdftotext read a two-column page a line from each column in turn, blank lines between.
+    lines = ["題名（５８６号）", "２０２４年 １２月 石館", "",
+             "左の段の文は途中で", "まだ続いている", "", "右の段の別の文は", "ここで終わる。", "",
+             "左の段が終わらずに", "次へ続く", "", "右の段の次の文が", "ここで終わる。", "",
+             "左の段の最後の文も", "まだ続いて", "", "右の段の最後の文は", "ここで終わる。"]
+    essay = text_import.convert("\n".join(lines).encode(), {})
+    assert all("order-guessed" in {flag.kind for flag in paragraph.flags} for paragraph in essay.trace.paragraphs)
+    assert essay.trace.paragraphs[0].flags[-1].reason == text_import.MIXED_FLAG

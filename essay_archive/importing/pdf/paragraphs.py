@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from essay_archive.content.messages import bilingual
 from essay_archive.importing import text_import
 from essay_archive.importing.import_trace import Box, Flag, TracedParagraph
-from essay_archive.importing.pdf.geometry import INDENT_BY, PARAGRAPH_SPACE, SHORT_BY, Line, PageImage, line_box
+from essay_archive.importing.pdf.geometry import (
+    INDENT_BY,
+    PARAGRAPH_SPACE,
+    SHORT_BY,
+    SMALL_PRINT,
+    Line,
+    PageImage,
+    line_box,
+)
 from essay_archive.importing.text_import import DoubtfulBreak
 
 #: A line edge reached by at least this share of a column's lines (and two of them) is the edge
@@ -93,14 +101,17 @@ def line_extents(lines: Sequence[Line], images: Sequence[PageImage]) -> Extents:
         # A float keeps a margin below it that the text wraps round too: a line starting
         # within a line of the caption's foot and set off the photo's side still stands beside
         # it (a line under the photo starts or ends at the column's edge, not beside it).
-        rows = [line for line in on_page if line.u0 < u1 + 1.2 * line.size and line.u1 > u0 + 1
+        # And a frame's margin above the photo: the line just above its top may wrap too, which
+        # shows where the line starts at the photo's side (a line merely ending short above a
+        # photo on its right is no sign).
+        rows = [line for line in on_page if line.u0 < u1 + 1.2 * line.size and line.u1 > u0 - 0.8 * line.size
                 and v0 < line.block_end and v1 > line.block_start]
-        before = [line for line in rows if line.v1 <= v0 + 1]
+        before = [line for line in rows if line.v1 <= v0 + 1 and line.u1 > u0 + 1]
         after = [line for line in rows if line.v0 >= v1 - 1]
         beside = {id(line) for line in before} | {id(line) for line in after}
         for line in rows:
             # Glyph boxes hold the ascent: a line whose box grazes the photo's foot is under it.
-            if id(line) not in beside and line.u0 < u1 - 0.3 * line.size:
+            if id(line) not in beside and line.u0 < u1 - 0.3 * line.size and line.u1 > u0 + 0.3 * line.size:
                 extents.overlapping[id(line)] = image
         if before or after:
             extents.floats.add(id(image))
@@ -183,6 +194,12 @@ def find_paragraphs(
     found: list[Paragraph] = []
     doubtful: list[DoubtfulBreak] = []
     current = Paragraph([])
+
+    def small_print(line: Line) -> bool:
+        # By the height across the line too: Latin set sideways in vertical writing reports a
+        # small size but stands as wide as the column.
+        across = statistics.median(glyph.u1 - glyph.u0 for glyph in line.glyphs)
+        return line.size < SMALL_PRINT * body_size and across < SMALL_PRINT * body_size
     slots: list[Slot] = []
     waiting = list(images)
 
@@ -229,7 +246,7 @@ def find_paragraphs(
         current.lines.append(line)
         if id(line) in extents.overlapping:
             current.flag("overlaps-image", line, OVERLAP)
-        if CAPTION_IN_BODY.match(text) or _right_under_a_photo(line, images):
+        if CAPTION_IN_BODY.match(text) or _right_under_a_photo(line, images) or small_print(line):
             current.flag("caption-untied", line, CAPTION_LEFT)
         if line.order_guessed:
             current.flag("order-guessed", line, ORDER_GUESSED)
@@ -249,7 +266,10 @@ def find_paragraphs(
         short_end = short and sentence_end
         if short_end or indented or space:
             reason = "indent" if indented else "figure" if photo_between else "space" if space else "short-line"
-            weak = not sentence_end or (by_indent and not indented and not space)
+            # A break next to small print (a caption's line the import could not tie, a note)
+            # rests on that print's text and place, not the body's.
+            weak = (not sentence_end or (by_indent and not indented and not space)
+                    or small_print(line) or small_print(following))
             if weak and photo_between and not sentence_end:
                 # A photo set inside a paragraph: the paragraph goes on after it.
                 current.flag("weak-break", following, SHORT_JOIN)
