@@ -58,7 +58,9 @@ test: $(VENV)/.installed-test system-deps
 	$(BIN)/python -m pytest -m "not slow" -n auto --dist loadfile
 
 # Benchmarks at small sizes and the scale builds; CI runs them as a separate step after `make test`.
-test-slow: $(VENV)/.installed-test system-deps
+# The slow tests include the cross-engine checks: Firefox and WebKit are installed when missing.
+test-slow: $(VENV)/.installed-test
+	sh scripts/install-system-deps.sh --engines
 	$(BIN)/python -m pytest -m slow -n auto --dist loadfile
 
 # Build times, memory, page weight, search and preview at 200, 1,000 and 5,000 synthetic essays.

@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
     args = build_parser().parse_args(argv)
-    explicit_paths = [path for path in getattr(args, "paths", []) if path.suffix.lower() == ".md"]
+    explicit_paths = [Path(path) for path in getattr(args, "paths", []) if Path(path).suffix.lower() == ".md"]
     # `essay check FILE` checks FILE within its own folder, wherever the command is run.
     start = explicit_paths[0].parent if explicit_paths else None
     try:

@@ -23,7 +23,10 @@ does. One Markdown table is printed, a row per N:
 A second table splits one more build per size into phases (``scripts/build_phases.py``: load and
 check, Markdown, templates, hooks, search index, the rest). With ``--vs-hugo`` a third compares
 the full build with Hugo and Pagefind on the same essays, paired and interleaved
-(``scripts/hugo_yardstick.py``).
+(``scripts/hugo_yardstick.py``), and a fourth the rebuild after one essay is added to N (this site
+with its build cache, ``.cache/build/``, filled by a build of the N essays; Hugo redoing
+everything), with peak memory and the cache's size. ``--rebuild-only`` measures just those two
+comparisons. Every build of the first two tables starts without the build cache.
 
 Figures depend on the machine and on its load: compare runs from the same quiet machine.
 """
@@ -36,6 +39,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -121,6 +125,8 @@ def build(project: Path, site: Path) -> tuple[float, float]:
     Pagefind indexes beside MkDocs.
     """
     log = project / "build.log"
+    # A cold build: the build cache left by the previous run would make it a rebuild.
+    shutil.rmtree(hugo_yardstick.build_cache_folder(project), ignore_errors=True)
     command = site_harness.build_command(project, site)
     measured = measured_run.run(command, log, site_harness.build_environment())
     if measured.status != 0:
@@ -133,7 +139,8 @@ PHASE_COLUMNS = ("編数 N", *(f"{phase} (s)" for phase in build_phases.PHASES),
 
 
 def phases(project: Path) -> dict[str, object]:
-    """One more build of ``project``, timed phase by phase (in its own process)."""
+    """One more build of ``project``, timed phase by phase (in its own process), without the build cache."""
+    shutil.rmtree(hugo_yardstick.build_cache_folder(project), ignore_errors=True)
     result = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "build_phases.py"), str(project), "--json",
          "--site", str(project / "site-phases")],
@@ -323,6 +330,30 @@ def machine() -> str:
             f"load average {load}")
 
 
+def rebuild_only(sizes: list[int], keep: Path | None, runs: int, argv: list[str] | None) -> int:
+    """Cold builds and one-essay rebuilds against Hugo + Pagefind, as one table."""
+    with contextlib.ExitStack() as stack:
+        workspace = site_harness.workspace(stack, keep, "essay-bench-")
+        comparisons, rebuilds = [], []
+        for size in sizes:
+            print(f"{size} essays", file=sys.stderr, flush=True)
+            comparisons.append(hugo_yardstick.compare(size, workspace, runs))
+            rebuilds.append(hugo_yardstick.compare_rebuild(size, workspace, runs))
+    print(hugo_yardstick.table(comparisons))
+    print()
+    print(hugo_yardstick.rebuild_table(comparisons, rebuilds))
+    print()
+    for rebuild in rebuilds:
+        ratio = statistics.median(rebuild.comparison.ratios)
+        target = {1000: 1.0, 5000: 0.5}.get(rebuild.comparison.size)
+        if target is not None:
+            print(f"- one essay added / Hugo + Pagefind at {rebuild.comparison.size:,} = {ratio:.2f}"
+                  f" (target ≤ {target})")
+    print(f"- machine: {machine()}")
+    print(f"- command: python scripts/bench.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the archives, measure them and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -336,11 +367,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vs-hugo", action="store_true",
                         help="also build the same essays with Hugo and Pagefind, paired with this site's builds")
     parser.add_argument("--hugo-runs", type=int, default=3, help="pairs of builds per size for --vs-hugo (default 3)")
+    parser.add_argument("--rebuild-only", action="store_true",
+                        help="only the cold and one-essay-added builds against Hugo + Pagefind (implies --vs-hugo)")
     args = parser.parse_args(argv)
+    if args.rebuild_only:
+        return rebuild_only(args.sizes, args.keep, max(1, args.hugo_runs), argv)
     repeat = 1 if args.quick else max(1, args.repeat)
     rows = []
     measured_phases: dict[int, dict[str, object]] = {}
     comparisons: list[hugo_yardstick.Comparison] = []
+    rebuilds: list[hugo_yardstick.Rebuild] = []
     with contextlib.ExitStack() as stack:
         workspace = site_harness.workspace(stack, args.keep, "essay-bench-")
         for size in args.sizes:
@@ -350,12 +386,15 @@ def main(argv: list[str] | None = None) -> int:
             measured_phases[size] = phases(workspace / f"archive-{size}")
             if args.vs_hugo:
                 comparisons.append(hugo_yardstick.compare(size, workspace, max(1, args.hugo_runs)))
+                rebuilds.append(hugo_yardstick.compare_rebuild(size, workspace, max(1, args.hugo_runs)))
     print(table(rows))
     print()
     print(phase_table(measured_phases))
     print()
     if comparisons:
         print(hugo_yardstick.table(comparisons))
+        print()
+        print(hugo_yardstick.rebuild_table(comparisons, rebuilds))
         print()
     for check in target_checks(rows, comparisons):
         print(f"- {check}")

@@ -11,6 +11,12 @@ with the newest essays, the essay list, a page per tag, and Hugo's RSS feeds. Pa
 then indexes Hugo's essay pages, as a Hugo site adds search. Runs are paired and interleaved
 (this site, then Hugo, then Hugo, then this site…) so both meet the same machine load; the
 ratio of each pair's wall times is reported with its median, beside CPU seconds and memory.
+This site's full builds start without its build cache (``.cache/build/``), as a first build does.
+
+``compare_rebuild`` measures what a maintainer waits for after merging one essay: this site builds
+N essays once (the cache filled), then each measured run adds essay N+1 to that state and builds
+again with the cache; Hugo builds the same N+1 essays and Pagefind indexes them (Hugo has no
+cache of rendered pages to reuse: it redoes everything).
 """
 
 from __future__ import annotations
@@ -161,8 +167,15 @@ class Run:
     peak_total_mb: float
 
 
-def run_ours(project: Path) -> Run:
-    """This site's full build, search index included, as ``make build``."""
+def build_cache_folder(project: Path) -> Path:
+    """The project's build cache (``.cache/build/``)."""
+    return project / ".cache" / "build"
+
+
+def run_ours(project: Path, *, cold: bool = True) -> Run:
+    """This site's full build, search index included, as ``make build``; ``cold``: without the build cache."""
+    if cold:
+        shutil.rmtree(build_cache_folder(project), ignore_errors=True)
     measured = measured_run.run(site_harness.build_command(project, project / "site"), project / "build.log",
                                 site_harness.build_environment())
     if measured.status != 0:
@@ -240,6 +253,83 @@ def compare(size: int, workspace: Path, runs: int) -> Comparison:
     return Comparison(size, ours, hugo)
 
 
+@dataclass(frozen=True)
+class Rebuild:
+    """Paired rebuilds after one essay is added, at one size, and the build cache's size."""
+
+    comparison: Comparison
+    cache_bytes: int
+    cache_files: int
+
+
+def compare_rebuild(size: int, workspace: Path, runs: int) -> Rebuild:
+    """Add one essay to ``size`` essays and build again, ``runs`` times with each, paired and interleaved."""
+    project = synthetic_archive.write_archive(workspace / f"rebuild-{size}", size)
+    print(f"  {size} essays, filling the build cache", file=sys.stderr, flush=True)
+    run_ours(project)
+    snapshot = workspace / f"rebuild-{size}-cache"
+    shutil.rmtree(snapshot, ignore_errors=True)
+    shutil.copytree(build_cache_folder(project), snapshot)
+    cache_files = [path for path in snapshot.rglob("*") if path.is_file()]
+    synthetic_archive.add_essay(project)
+    hugo_site = write_hugo_site(project, workspace / f"hugo-rebuild-{size}")
+    ours, hugo = [], []
+
+    def rebuild() -> Run:
+        # The cache as the build of N essays left it, whatever the previous run added.
+        shutil.rmtree(build_cache_folder(project), ignore_errors=True)
+        shutil.copytree(snapshot, build_cache_folder(project))
+        return run_ours(project, cold=False)
+
+    for attempt in range(runs):
+        print(f"  {size} + 1 essays, pair {attempt + 1}/{runs}", file=sys.stderr, flush=True)
+        if attempt % 2 == 0:
+            ours.append(rebuild())
+            hugo.append(run_hugo(hugo_site))
+        else:
+            hugo.append(run_hugo(hugo_site))
+            ours.append(rebuild())
+    return Rebuild(Comparison(size, ours, hugo), sum(path.stat().st_size for path in cache_files), len(cache_files))
+
+
+REBUILD_COLUMNS = (
+    "編数 N",
+    "全体 cold: this / Hugo (s)",
+    "1編追加 one essay added: this / Hugo (s)",
+    "比 ratio, one added (median, min–max of pairs)",
+    "CPU one added (s) this / Hugo",
+    "最大メモリ peak MB: this cold / this one added / Hugo",
+    "キャッシュ cache (MB, files)",
+)
+
+
+def rebuild_table(cold: list[Comparison], rebuilds: list[Rebuild]) -> str:
+    """Cold builds and rebuilds after one essay, this site against Hugo + Pagefind, one row per size."""
+    by_size = {comparison.size: comparison for comparison in cold}
+    lines = ["| " + " | ".join(REBUILD_COLUMNS) + " |", "|" + "|".join("---:" for _ in REBUILD_COLUMNS) + "|"]
+    for rebuild in rebuilds:
+        added = rebuild.comparison
+        first = by_size.get(added.size)
+
+        def median(runs: list[Run], attribute: str) -> float:
+            return statistics.median(getattr(run, attribute) for run in runs)
+
+        cold_cell = (f"{median(first.ours, 'wall'):.2f} / {median(first.hugo, 'wall'):.2f}"
+                     if first is not None else "not measured")
+        cold_peak = f"{max(run.peak_total_mb for run in first.ours):.0f}" if first is not None else "?"
+        lines.append("| " + " | ".join([
+            f"{added.size:,}",
+            cold_cell,
+            f"{median(added.ours, 'wall'):.2f} / {median(added.hugo, 'wall'):.2f}",
+            f"{statistics.median(added.ratios):.2f} ({min(added.ratios):.2f}–{max(added.ratios):.2f})",
+            f"{median(added.ours, 'cpu'):.1f} / {median(added.hugo, 'cpu'):.1f}",
+            f"{cold_peak} / {max(run.peak_total_mb for run in added.ours):.0f}"
+            f" / {max(run.peak_total_mb for run in added.hugo):.0f}",
+            f"{rebuild.cache_bytes / 1024 / 1024:,.1f} ({rebuild.cache_files:,})",
+        ]) + " |")
+    return "\n".join(lines)
+
+
 def table(comparisons: list[Comparison]) -> str:
     """The comparisons as one Markdown table."""
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---:" for _ in COLUMNS) + "|"]
@@ -254,11 +344,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="archive sizes, comma-separated (default 200,1000,5000)")
     parser.add_argument("--runs", type=int, default=3, help="pairs of builds per size (default 3)")
     parser.add_argument("--keep", type=Path, help="build here and keep the sites (default: a temporary folder)")
+    parser.add_argument("--rebuild", action="store_true", help="also rebuild after adding one essay (compare_rebuild)")
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
         workspace = site_harness.workspace(stack, args.keep, "essay-hugo-")
         comparisons = [compare(size, workspace, max(1, args.runs)) for size in args.sizes]
+        rebuilds = [compare_rebuild(size, workspace, max(1, args.runs)) for size in args.sizes] if args.rebuild else []
     print(table(comparisons))
+    if rebuilds:
+        print()
+        print(rebuild_table(comparisons, rebuilds))
     return 0
 
 

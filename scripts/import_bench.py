@@ -11,11 +11,11 @@ page, with and without a space at each paragraph end), each with its number in t
 the running head and the seed essay's paragraphs rotated, so no two PDFs are the same. Then,
 for each ``--jobs`` value, ``essay import FOLDER --jobs J --review DIR`` runs as a contributor
 runs it, into an empty essays folder, and is measured (wall and CPU seconds, peak memory of all
-its processes, ``scripts/measured_run.py``; the CPU time covers the worker processes, which
-the command waits for). A second run over the same essays folder measures what skipping
-existing essays costs (it must skip every one). A second table gives the CPU seconds of one PDF
-of each layout, read and rendered in one process. On a shared machine the wall time mostly
-measures the load; the CPU time per PDF does not.
+its processes, ``scripts/measured_run.py``; the CPU time is that of the command and every
+process below it, the workers included, sampled from ``/proc``). A second run over the same
+essays folder measures what skipping existing essays costs (it must skip every one). A second
+table gives the CPU seconds of one PDF of each layout, read and rendered in one process. On a
+shared machine the wall time mostly measures the load; the CPU time per PDF does not.
 
 One Markdown table is printed. Figures depend on the machine and its load (printed with them).
 """
@@ -129,9 +129,12 @@ def measure(workspace: Path, sources: Path, count: int, jobs: int, review: bool)
         if measured.status not in (0, 1):
             raise SystemExit(f"essay import failed ({measured.status}); see {log}")
         per_pdf = measured.wall_seconds / count
+        # The workers are forked by a fork server, which reaps them: os.wait4 on the command does
+        # not see their CPU time, the samples of every process below it do.
+        cpu = max(measured.cpu_seconds, measured.tree_cpu_seconds)
         yield (
             f"| {jobs} | {'yes' if review else 'no'} | {run} | {count} | {measured.wall_seconds:.1f} | "
-            f"{per_pdf:.3f} | {measured.cpu_seconds:.1f} | {measured.cpu_seconds / count:.3f} | "
+            f"{per_pdf:.3f} | {cpu:.1f} | {cpu / count:.3f} | "
             f"{measured.peak_total_mb:.0f} | "
             f"{per_pdf * 600 / 60:.1f} | {_summary(log)} |")
 

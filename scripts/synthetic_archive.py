@@ -103,6 +103,20 @@ def write_archive(dest: Path, count: int, seed: int = 586) -> Path:
     return dest
 
 
+def add_essay(dest: Path, seed: int = 586) -> Path:
+    """Add the next essay to the archive in ``dest`` (one number past the highest, dated after the
+    last), as a maintainer merges the month's essay; returns its file."""
+    randomness = random.Random(seed * 7919)
+    essays = dest / "essays"
+    numbers = [int(path.stem) for path in essays.glob("*.md") if path.stem.isdigit()]
+    number = max(numbers, default=0) + 1
+    tags = randomness.sample(list(TAGS), randomness.randint(2, 4))
+    chosen = randomness.sample(seed_paragraphs(), randomness.randint(8, 16))
+    path = essays / f"{number:04d}.md"
+    path.write_text(essay_text(number, LAST_DAY + dt.timedelta(days=15), tags, chosen), encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the synthetic archive and print where it is."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

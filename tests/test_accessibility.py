@@ -82,6 +82,13 @@ def test_axe_finds_nothing_serious_in_each_open_menu_of_an_essay(
         assert _describe(violations) == [], menu
 
 
+def test_axe_finds_nothing_serious_on_a_phone(reader_pages: ReaderPages, site_server: str) -> None:
+    # The phone's header shows icon buttons (search, palette) that the desktop audit never sees.
+    page = reader_pages.open(site_server + "essays/586/", {"width": 375, "height": 812}, "light")
+    violations = [violation for violation in _axe_violations(page) if violation["impact"] in BLOCKING_IMPACTS]
+    assert _describe(violations) == []
+
+
 def test_axe_sees_a_planted_violation(reader_pages: ReaderPages, site_server: str) -> None:
     # Proves the audit runs at all: an image without alternative text is a critical violation.
     page = reader_pages.open(site_server + "essays/586/", DESKTOP)

@@ -68,3 +68,18 @@ def test_hugo_yardstick_builds_both_sites_and_prints_the_paired_ratio(tmp_path: 
     assert len(comparison.ratios) == 2 and all(ratio > 0 for ratio in comparison.ratios)
     row = hugo_yardstick.table([comparison]).splitlines()[2]
     assert re.match(r"\| 10 \| [\d.]+ \| [\d.]+ \| [\d.]+ \([\d.]+–[\d.]+\) \|", row), row
+
+
+@pytest.mark.slow
+def test_rebuild_after_one_essay_reuses_the_cache_and_is_paired_with_hugo(tmp_path: Path) -> None:
+    import hugo_yardstick
+
+    rebuild = hugo_yardstick.compare_rebuild(10, tmp_path, runs=2)
+    # The eleventh essay is on both sites; this site's build reused the cache of the ten.
+    assert (tmp_path / "rebuild-10" / "site" / "essays" / "11" / "index.html").is_file()
+    assert (tmp_path / "hugo-rebuild-10" / "public" / "essays" / "11" / "index.html").is_file()
+    log = (tmp_path / "rebuild-10" / "build.log").read_text(encoding="utf-8")
+    assert "build cache: 10 essays reused, 1 rendered and kept" in log, log
+    assert rebuild.cache_files > 10 and rebuild.cache_bytes > 0
+    row = hugo_yardstick.rebuild_table([], [rebuild]).splitlines()[2]
+    assert re.match(r"\| 10 \| not measured \| [\d.]+ / [\d.]+ \| [\d.]+ \([\d.]+–[\d.]+\) \|", row), row

@@ -17,7 +17,8 @@ from essay_archive.content.cjk_breaks import join_wide_lines
 GOLDEN = Path(__file__).resolve().parent / "cjk_breaks"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.md"))
 #: The inline extensions essays are written with (mkdocs.yml), so the cases meet real markup.
-EXTENSIONS = ["attr_list", "md_in_html", "pymdownx.caret", "pymdownx.tilde", "essay_archive.content.cjk_breaks"]
+EXTENSIONS = ["attr_list", "md_in_html", "pymdownx.caret", "pymdownx.tilde", "essay_archive.content.cjk_breaks",
+              "essay_archive.content.range_tilde"]
 
 
 def render(text: str) -> str:
@@ -48,7 +49,8 @@ def test_breaks_join_only_between_wide_characters_across_inline_markup(markdown_
 
 def test_every_golden_case_has_its_html_and_covers_the_known_cases() -> None:
     assert {path.stem for path in GOLDEN.glob("*.html")} == set(CASES)
-    assert {"strong-after-break", "link-either-side", "ruby-before-break", "half-width-kana"} <= set(CASES)
+    assert {"strong-after-break", "link-either-side", "ruby-before-break", "half-width-kana",
+            "ranges-across-lines"} <= set(CASES)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -76,6 +76,8 @@ def test_policy_never_allows_inline_code_or_other_hosts() -> None:
     directives = dict(part.split(" ", 1) for part in policy.split("; "))
     assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
     assert directives["default-src"] == "'self'"
+    # Styles too come from the site's files only: no <style>, no style="" applies.
+    assert directives["style-src"] == "'self'"
     assert directives["object-src"] == directives["base-uri"] == "'none'"
     for value in directives.values():
         assert "*" not in value and "http" not in value, value
@@ -95,6 +97,17 @@ def test_every_built_page_carries_the_policy_of_its_own_scripts(built_site: Path
         assert hashes, f"{path}: Material's inline scripts are expected"
         script_src = next(part for part in policies[0].get("content").split("; ") if part.startswith("script-src"))
         assert set(script_src.split()[3:]) == hashes, path
+
+
+def test_no_built_page_holds_an_inline_style(built_site: Path) -> None:
+    # The policy refuses inline styles: one in a page would be a feature that silently fails
+    # (a print running header lost), so none is written, by the templates, the theme or Markdown.
+    pages = sorted(built_site.rglob("*.html"))
+    assert any("essays" in path.parts for path in pages) and any("print" in path.parts for path in pages)
+    for path in pages:
+        tree = lxml.html.fromstring(path.read_text(encoding="utf-8"))
+        assert tree.xpath("//style") == [], f"{path}: <style>"
+        assert [element.tag for element in tree.xpath("//*[@style]")] == [], f"{path}: style attribute"
 
 
 def test_a_script_made_of_contributor_text_is_never_allowed() -> None:

@@ -8,15 +8,18 @@ archive's Markdown settings and sanitised as the build publishes it, must hold n
 a script, loads from another host or takes over the theme. Situations a file cannot store (a
 link, a FIFO, a folder, ``.MD``, more than 1 MB) are made by the tests below.
 
-After a deliberate change to a message: ``UPDATE_GOLDEN=1 python -m pytest tests/test_hostile_corpus.py``
-rewrites the sidecars of refused cases (review the diff).
+Each case is checked in a process of its own (a pool runs them two at a time), so the memory
+limit is measured for that case alone, not read from a process that has checked others.
+
+After a deliberate change to a message, ``python -m pytest tests/test_hostile_corpus.py
+--regenerate-golden`` rewrites the sidecars of refused cases (review the diff).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
-import resource
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +31,8 @@ import pytest
 from essay_archive import cli
 from essay_archive.content import essay_file, html_policy, rendering
 
-from . import hostile
+from . import check_process, hostile
+from .check_process import Measured
 from .conftest import FIXTURES, REPO, make_project, mkdocs_build
 
 HOSTILE = FIXTURES / "hostile"
@@ -74,9 +78,17 @@ def run_check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list
     return status, capsys.readouterr().out.splitlines(), seconds
 
 
-def peak_megabytes() -> float:
-    """This process's peak resident memory so far (ru_maxrss is in kilobytes on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Measured]:
+    """Every case checked once, each in a new process, two at a time."""
+    roots = {case.stem: make_archive(tmp_path_factory.mktemp(case.stem), {target_name(case): case.read_bytes()})
+             for case in CASES}
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tests.check_process_server"])
+    # One task per process: each case's peak memory is its own.
+    with context.Pool(2, maxtasksperchild=1) as pool:
+        results = pool.map(check_process.check_in_own_process, [str(root) for root in roots.values()], chunksize=1)
+    return dict(zip(roots, results, strict=True))
 
 
 def inert_problems(html: str) -> Iterator[str]:
@@ -132,16 +144,14 @@ def test_the_corpus_is_large_and_covers_every_class() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.stem for case in CASES])
 def test_each_case_is_refused_as_expected_or_accepted_and_inert(
-    case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], renderer: rendering.BodyRenderer
+    case: Path, measured: dict[str, Measured], renderer: rendering.BodyRenderer, regenerate_golden: bool
 ) -> None:
     name = target_name(case)
-    root = make_archive(tmp_path, {name: case.read_bytes()})
-    memory_before = peak_megabytes()
-    status, output, seconds = run_check(root, capsys)
+    status, output, seconds, megabytes = measured[case.stem]
     assert seconds < SECONDS_PER_CASE, f"{case.name}: the check took {seconds:.1f} s"
-    assert peak_megabytes() - memory_before < MEGABYTES_PER_CASE
+    assert megabytes < MEGABYTES_PER_CASE, f"{case.name}: the check took {megabytes:.0f} MB more"
     expected = case.with_suffix(".expected")
-    if os.environ.get("UPDATE_GOLDEN") and status != 0:
+    if regenerate_golden and status != 0:
         expected.write_text("\n".join(output) + "\n", encoding="utf-8")
     if expected.exists():
         assert status == 1, f"{case.name} was accepted but has a .expected sidecar"

@@ -55,6 +55,7 @@ BROKEN: dict[int, str] = {
     718: "![港の写真](0718/photo.jpg){: onload=x width=10 }",
     719: "![港の写真](0719/photo.jpg)",
     723: "![港の写真](0723/IMG_0001.heic)",
+    724: "![港の写真](0724/IMG_0002.jpg)",
 }
 
 #: Essay number → (English words and Japanese words the message must hold).
@@ -83,6 +84,9 @@ EXPECTED: dict[int, tuple[str, str]] = {
           "essay photos --strip essays/0719/ で取り除いてください"),
     723: ("is HEIC, which browsers cannot show; run essay photos --strip essays/0723/ to convert it",
           "essays/0723/IMG_0001.heic は HEIC 形式で、ブラウザで表示できません。essay photos --strip essays/0723/"),
+    # A HEIC picture renamed .jpg, known by its ftyp box (Pillow cannot read it in the check).
+    724: ("holds a HEIC picture, which browsers cannot show; run essay photos --strip essays/0724/",
+          "の中身は HEIC 形式で"),
 }
 
 
@@ -108,6 +112,8 @@ def broken_essays(essays_dir: Path) -> None:
     write_photo(essays_dir / "0719" / "photo.jpg", (64, 48), gps=True)
     (essays_dir / "0723").mkdir()
     (essays_dir / "0723" / "IMG_0001.heic").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    (essays_dir / "0724").mkdir()
+    (essays_dir / "0724" / "IMG_0002.jpg").write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64))
 
 
 @pytest.fixture(scope="module")

@@ -130,6 +130,13 @@ def test_hard_cases_are_flagged_where_they_are_unsure() -> None:
     flags = [flag.kind for _, flag in read("web-caption-plain").trace.flagged()]
     assert "caption-guessed" in flags
     assert [photo.caption for photo in read("web-caption-plain").photos] == ["改装前の閲覧室（イメージ）"]
+    # Centred under an inline photo, a fragment in body print is taken for its caption, flagged.
+    plain = read("lo-plain-captions")
+    assert [photo.caption for photo in plain.photos] == [photo.caption for photo in CASES["lo-plain-captions"].photos]
+    assert [flag.kind for _, flag in plain.trace.flagged()] == ["caption-guessed"] * 2
+    # A heading is a paragraph of its own, flagged: its break and its lack of a full stop.
+    heading = next(paragraph for paragraph in read("lo-heading").trace.paragraphs if paragraph.text == "■　派兵の実態")
+    assert {flag.kind for flag in heading.flags} == {"weak-break", "junk"}
 
 
 def test_vertical_word_processor_pages_have_no_junk() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -17,15 +18,40 @@ def test_every_kangxi_radical_becomes_its_ideograph() -> None:
     assert normalise.characters("⽉⽯⽇⾦") == "月石日金"
 
 
+#: Unicode's own Equivalent_Unified_Ideograph data for the CJK Radicals Supplement (source in its header).
+EQUIVALENTS = (Path(__file__).resolve().parent / "fixtures" / "unicode"
+               / "EquivalentUnifiedIdeograph-radicals-supplement.txt")
+
+
+def unicode_equivalents() -> dict[int, int]:
+    """Each radical of U+2E80..U+2EFF → its equivalent unified ideograph, from the UCD file."""
+    table: dict[int, int] = {}
+    for line in EQUIVALENTS.read_text(encoding="utf-8").splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        codes, target = (field.strip() for field in entry.split(";"))
+        first, _, last = codes.partition("..")
+        for code in range(int(first, 16), int(last or first, 16) + 1):
+            table[code] = int(target, 16)
+    return table
+
+
 def test_the_radical_supplement_table_is_unicodes_equivalents() -> None:
-    # Spot checks against EquivalentUnifiedIdeograph.txt, and NFKC where Unicode gives one.
+    equivalents = unicode_equivalents()
+    assert len(equivalents) == 114 and all(0x2E80 <= code <= 0x2EFF for code in equivalents)
+    # Every radical Unicode gives an equivalent for maps to exactly that ideograph, and no other is mapped.
+    assert normalise.RADICAL_SUPPLEMENT == equivalents
+    for code, value in equivalents.items():
+        assert normalise.characters(chr(code)) == chr(value), hex(code)
+    # Where Unicode also has a compatibility mapping (only U+2E9F and U+2EF3), the two agree.
+    for code in range(0x2E80, 0x2F00):
+        decomposed = unicodedata.normalize("NFKC", chr(code))
+        if decomposed != chr(code):
+            assert equivalents[code] == ord(decomposed), hex(code)
     assert normalise.characters("⺟⻘⻝⺠") == "母青食民"
-    for code in (0x2E9F, 0x2EF3):
-        assert normalise.characters(chr(code)) == unicodedata.normalize("NFKC", chr(code))
-    assert len(normalise.RADICAL_SUPPLEMENT) == 114
-    for code, value in normalise.RADICAL_SUPPLEMENT.items():
-        assert 0x2E80 <= code <= 0x2EFF
-        assert unicodedata.name(chr(value), "").startswith("CJK UNIFIED IDEOGRAPH") or value > 0xFFFF
+    # CJK RADICAL REPEAT has no equivalent: it stays as it is.
+    assert normalise.characters("\u2e80") == "\u2e80"
 
 
 def test_vertical_forms_become_full_width_horizontal_punctuation() -> None:

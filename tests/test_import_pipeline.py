@@ -88,6 +88,18 @@ def test_a_line_across_columns_below_them_is_read_in_its_place_as_a_guess() -> N
     assert [member.order_guessed for member in ordered] == [False] * 41 + [True]
 
 
+def test_a_page_too_short_to_show_its_gutter_takes_the_documents() -> None:
+    full = [line("左の段の行です" * 2, 100 + 17 * index, 40) for index in range(20)]
+    full += [line("右の段の行です" * 2, 100 + 17 * index, 200) for index in range(20)]
+    short = [line("左の段の行です" * 2, 100, 40), line("左の段の終わり。", 117, 40), line("右の段の終わり。", 100, 200),
+             line("- 2 -", 400, 185)]
+    crossed = [line("段をまたいで続く行があるのでここに段の切れ目はない" * 2, 100, 40)]
+    found = order.gutters_of_document([full, short, crossed], SIZE, [full, short[:3], crossed])
+    assert len(found[0]) == 1 and found[1] == found[0] and found[2] == []
+    ordered = order.reading_order(short[:3], SIZE, found[1])
+    assert [member.text for member in ordered] == ["左の段の行です" * 2, "左の段の終わり。", "右の段の終わり。"]
+
+
 # --- paragraphs: edges ---
 
 
@@ -139,6 +151,14 @@ def test_a_plain_line_under_a_photo_is_its_caption_only_where_text_runs_beside_i
     under = [line("改装前の閲覧室", 202, 40), line("本文の行が続いています" * 2, 220, 40)]
     blocks.captions(inline, under, SIZE)
     assert inline.caption_lines == [] and under[0].role == "body"
+    centred = photo(100, 200, 40, 200)
+    under = [line("改装前の閲覧室", 202, 85), line("本文の行が続いています" * 2, 220, 40)]
+    blocks.captions(centred, under, SIZE)
+    assert [line.text for line in centred.caption_lines] == ["改装前の閲覧室"] and centred.caption_guessed
+    sentence = photo(100, 200, 40, 200)
+    under = [line("短い文です。", 202, 90), line("本文の行が続いています" * 2, 220, 40)]
+    blocks.captions(sentence, under, SIZE)
+    assert sentence.caption_lines == []
     floated = photo(100, 200, 40, 200)
     beside = [line("改装前の閲覧室", 202, 40), line("写真の右に続く本文の行", 203, 212),
               line("本文の行が続いています" * 2, 222, 40)]

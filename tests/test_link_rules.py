@@ -134,3 +134,36 @@ def test_target_resolution_is_mkdocs_own() -> None:
     for path in ("0585.md", "../about.md", "../../README.md", "0586/photo-1.jpg", "./x/../0585.md"):
         assert link_rules.target_uri("essays/0586.md", path) == _RelativePathTreeprocessor._target_uri(
             "essays/0586.md", path)
+
+
+#: mkdocs.yml's validation raised above MkDocs' defaults → links, and whether each stops the build.
+RAISED: dict[str, tuple[str, dict[str, bool]]] = {
+    "warn": ("validation:\n  links:\n    unrecognized_links: warn\n    absolute_links: warn\n", {
+        "[第586号の住所](../586/)": True,  # unrecognized, now a warning
+        "[第586号](/essays/586/)": True,  # absolute, now a warning
+        "[このサイトについて](../about.md)": False,
+    }),
+    "relative_to_docs": ("validation:\n  links:\n    absolute_links: relative_to_docs\n", {
+        "[このサイトについて](/about.md)": False,  # resolved from docs/
+        "[ない](/nothing.md)": True,
+        "[第586号](/essays/0586.md)": False,
+    }),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RAISED))
+def test_raised_validation_levels_are_followed_like_mkdocs(
+    name: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings, links = RAISED[name]
+    text = ESSAY.format(links="<br>\n".join(links))
+    root = make_project(tmp_path, {"0590.md": text}, with_fixtures=False)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n" + settings, encoding="utf-8")
+    refused = refused_lines(root) if any(links.values()) else {}
+    assert sorted(refused) == [10 + index for index, bad in enumerate(links.values()) if bad]
+    warnings = mkdocs_warnings(root, caplog)
+    assert len(warnings) == len(refused), warnings
+    for link, bad in links.items():
+        href = link.split("](", 1)[1].rstrip(")")
+        assert any(f"link '{href}'" in warning for warning in warnings) == bad, (href, warnings)

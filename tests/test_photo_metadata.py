@@ -173,6 +173,15 @@ def test_gps_in_a_png_exif_chunk_and_names_in_png_text_are_refused_and_dropped_l
     assert sorted(kind.en for kind in stripped.removed) == ["EXIF (location (GPS))", "XMP", "text 'Author'"]
 
 
+def test_a_png_turned_by_its_exif_is_checked_at_its_upright_size(essays_dir: Path) -> None:
+    make_essay(essays_dir, "chart.png")
+    (essays_dir / "0590" / "chart.png").write_bytes(png(exif_with(orientation=6)))
+    archive = read_archive(essays_dir)
+    assert archive.problems == {}
+    # As site/images.py publishes it: turned a quarter, so 64×96 for a stored 96×64.
+    assert [(image.width, image.height) for image in archive.essays[0].images] == [(SIZE[1], SIZE[0])]
+
+
 def test_a_webp_loses_exif_and_xmp_and_its_flags_follow() -> None:
     out = io.BytesIO()
     picture().save(out, "WEBP", lossless=True, exif=exif_with(gps=True, orientation=3), xmp=XMP_WITH_CREATOR)
@@ -219,6 +228,16 @@ def test_a_damaged_container_is_refused_as_unreadable() -> None:
     assert photo_metadata.personal_metadata(data[:30], "JPEG") == [UNREADABLE]
     with pytest.raises(photo_metadata.MetadataError):
         photo_metadata.strip(data[:30], "JPEG")
+    png_data = png(exif_with(gps=True))
+    assert photo_metadata.personal_metadata(png_data[:-20], "PNG") == [UNREADABLE]
+
+
+def test_a_jpeg_cut_inside_its_image_data_is_still_stripped_keeping_what_it_has() -> None:
+    data = jpeg(exif_with(gps=True))[:-200]
+    assert photo_metadata.personal_metadata(data, "JPEG") == [LOCATION]
+    stripped = photo_metadata.strip(data, "JPEG")
+    assert photo_metadata.personal_metadata(stripped.data, "JPEG") == []
+    assert stripped.data.endswith(data[-150:])
 
 
 # ---- essay check and essay photos ---------------------------------------------------------------
@@ -285,7 +304,7 @@ def test_essay_photos_lists_then_strips_and_the_check_passes(
     listed = capsys.readouterr().out
     assert (essays_dir / "0590" / "harbour.jpg").read_bytes() == original  # listing writes nothing
     assert "essays/0590/harbour.jpg: 取り除くもの: EXIF（位置情報（GPS））。向き（6）は残しました" in listed
-    assert "取り除くには: essay photos --strip essays/0590 " in listed
+    assert "取り除くには: essay photos --strip essays/0590/ " in listed
     assert cli.main(["photos", "--strip", "essays/0590/"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "essays/0590/chart.png: 取り除きました: EXIF（位置情報（GPS）） "
@@ -327,6 +346,22 @@ def test_a_heic_photo_is_refused_with_the_command_that_converts_it(
     with Image.open(io.BytesIO(converted)) as image:
         assert image.format == "JPEG" and image.size == SIZE and "exif" not in image.info
     assert "![港の写真1](0590/IMG_0001.jpg)" in essay_file.read_text(encoding="utf-8")
+    assert check(essays_dir) == []
+
+
+def test_a_heic_picture_named_jpg_is_named_as_heic_and_converted_in_place(
+    essays_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(essays_dir.parent)
+    pillow_heif.register_heif_opener()
+    make_essay(essays_dir, "renamed.jpg")
+    out = io.BytesIO()
+    picture().save(out, "HEIF", quality=90, exif=exif_with(gps=True))
+    (essays_dir / "0590" / "renamed.jpg").write_bytes(out.getvalue())
+    [problem] = check(essays_dir)
+    assert "essays/0590/renamed.jpg の中身は HEIC 形式" in problem and "essay photos --strip essays/0590/" in problem
+    assert cli.main(["photos", "--strip", "essays/0590/"]) == 0
+    assert "renamed.jpg: 中身の HEIC を撮影データのない JPEG に変換しました" in capsys.readouterr().out
     assert check(essays_dir) == []
 
 

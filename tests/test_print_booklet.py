@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import unicodedata
@@ -126,16 +127,56 @@ def test_booklet_cover_lists_the_tag_its_description_and_its_essays_oldest_first
 
 def test_booklet_holds_each_essay_rendered_oldest_first_on_its_own_page(print_site: Path) -> None:
     html = booklet_page(print_site, "北朝鮮")
-    articles = re.findall(r'<article class="booklet-essay" id="e(\d+)" style="page: essay-(\d+)">', html)
-    assert articles == [("585", "585"), ("586", "586"), ("587", "587"), ("588", "588")]
+    articles = re.findall(r'<article class="booklet-essay" id="e(\d+)">', html)
+    assert articles == ["585", "586", "587", "588"]
     # The essay's own rendering: all 22 paragraphs of 586, its footnotes, its heading block.
     essay_586 = html.split('id="e586"', 1)[1].split("</article>", 1)[0]
     body = essay_586.split('<div class="essay-body">', 1)[1]
     assert re.findall(r'<p id="e586-p(\d+)">', body) == [str(number) for number in range(1, 23)]
-    # Its running header gives its place in the running order (second of four) before its name.
-    header = "2／4\u3000第586号\u3000北朝鮮軍ウクライナ派兵"
-    assert f'@page essay-586 {{ @top-center {{ content: "{header}"; }} }}' in essay_586
     assert f"この号のページ：{SITE_URL}essays/586/" in essay_586
+
+
+def test_booklet_names_each_essays_pages_in_a_stylesheet_beside_its_cover(print_site: Path) -> None:
+    # No inline style (the Content-Security-Policy allows the site's files only): the cover links
+    # running-headers.css, which gives each essay's article its own page and running header.
+    html = booklet_page(print_site, "北朝鮮")
+    [href] = re.findall(r'<link rel="stylesheet" href="([^"]*running-headers\.css)">', html)
+    stylesheet = (print_site / "tags" / "北朝鮮" / "print" / href).resolve()
+    assert stylesheet == print_site / "tags" / "北朝鮮" / "print" / "running-headers.css"
+    rules = stylesheet.read_text(encoding="utf-8")
+    assert [f"#e{number} {{ page: essay-{number}; }}" in rules for number in (585, 586, 587, 588)] == [True] * 4
+    assert len(re.findall(r"^@page essay-\d+ ", rules, re.MULTILINE)) == 4
+    # Each header gives the essay's place in the running order (586 is second of four) before its name.
+    header = "2／4\u3000第586号\u3000北朝鮮軍ウクライナ派兵"
+    assert f'@page essay-586 {{ @top-center {{ content: "{header}"; }} }}' in rules
+
+
+def test_essay_running_headers_are_grouped_a_hundred_essays_a_file() -> None:
+    essays = [essay(number) for number in (1, 99, 100, 586, 5000)]
+    hostile = dataclasses.replace(essay(7), title='"; } :root { color: red } </style>')
+    stylesheets = print_booklet.essay_stylesheets([*essays, hostile])
+    assert sorted(stylesheets) == ["assets/running-headers/0.css", "assets/running-headers/1.css",
+                                   "assets/running-headers/5.css", "assets/running-headers/50.css"]
+    assert [print_booklet.essay_stylesheet_url(e) for e in essays] == [
+        "assets/running-headers/0.css", "assets/running-headers/0.css", "assets/running-headers/1.css",
+        "assets/running-headers/5.css", "assets/running-headers/50.css"]
+    first = stylesheets["assets/running-headers/0.css"].splitlines()
+    # In number order; the title is one CSS string, whatever it holds.
+    assert first[1:] == [
+        ':root[data-essay="1"] { --running-header: "第1号\u3000題1"; }',
+        ':root[data-essay="7"] { --running-header: "第7号\u3000\\"; } :root { color: red } \\3c /style\\3e "; }',
+        ':root[data-essay="99"] { --running-header: "第99号\u3000題99"; }',
+    ]
+    assert print_booklet.essay_stylesheets([]) == {}
+
+
+def test_booklet_stylesheet_escapes_titles_as_css_strings() -> None:
+    hostile = dataclasses.replace(essay(7), title='"; } } body { display: none } </style>')
+    booklet = print_booklet.make_booklet("北朝鮮", "説明", [essay(6), hostile])
+    rules = print_booklet.stylesheet(booklet).splitlines()
+    assert rules[-1] == ('@page essay-7 { @top-center { content: "2／2\u3000第7号\u3000\\"; } } body '
+                         '{ display: none } \\3c /style\\3e "; } }')
+    assert rules[1:4:2] == ["#e6 { page: essay-6; }", "#e7 { page: essay-7; }"]
 
 
 def test_booklet_ids_are_unique_and_links_still_lead_somewhere(print_site: Path) -> None:
@@ -158,8 +199,16 @@ def test_essay_page_has_print_buttons_running_header_and_address(print_site: Pat
     assert '<button type="button" class="reading-menu__item print-actions__button" data-print="horizontal"' in menu
     assert ">横書きで印刷</button>" in menu and ">書き込み用に印刷</button>" in menu
     assert 'data-print="vertical"' in html and ">縦書きで印刷</button>" in html
-    assert '@page { @top-center { content: "第586号\u3000北朝鮮軍ウクライナ派兵"; } }' in html
-    assert '@page :first { @top-center { content: none; } }' in html
+    # The running header of pages 2 and on: the root element says which essay it is, and the
+    # file of running headers it links (for print only) names the essay for that root.
+    root = re.search(r"<html[^>]*>", html)
+    assert root is not None and root[0].endswith(' data-essay="586">')
+    [href] = re.findall(r'<link rel="stylesheet" href="([^"]*running-headers/[^"]*)" media="print">', html)
+    stylesheet = (print_site / "essays" / "586" / href).resolve()
+    assert stylesheet == print_site / "assets" / "running-headers" / "5.css"
+    rule = ':root[data-essay="586"] { --running-header: "第586号\u3000北朝鮮軍ウクライナ派兵"; }'
+    assert rule in stylesheet.read_text(encoding="utf-8").splitlines()
+    assert "<style" not in html
     assert html.count(f"この号のページ：{SITE_URL}essays/586/") == 1
     assert "assets/stylesheets/print.css" in html and "assets/javascripts/print.js" in html
 

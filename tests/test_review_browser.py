@@ -83,6 +83,21 @@ def test_a_flag_leads_to_its_box_on_the_page_and_the_box_back_to_the_paragraph(b
     assert numbered.count() >= data["paragraphs"]
     assert page.locator("svg.overlay a.box.photo").count() == data["photos"]
     assert page.locator("svg.overlay .box.left-out").count() >= 2
+    # The overlay covers exactly its page image, whatever size the image is shown at.
+    for sheet in page.locator("figure.sheet").all():
+        image, overlay = sheet.locator("img").bounding_box(), sheet.locator("svg").bounding_box()
+        assert all(abs(image[key] - overlay[key]) < 1 for key in ("x", "y", "width", "height"))
+    # The page stays in view, whole, while the paragraphs beside it scroll past: scrolled half
+    # the way the paragraphs reach beyond it, the page stands at the top of the window.
+    room = page.evaluate("""(() => {
+      const section = document.querySelector('#page-1'), original = section.querySelector('.original');
+      const beyond = section.querySelector('.imported').offsetHeight - original.offsetHeight;
+      window.scrollTo(0, original.getBoundingClientRect().top + window.scrollY + beyond / 2);
+      return beyond; })()""")
+    assert room > 100
+    sheet = page.locator("section#page-1 figure.sheet").bounding_box()
+    assert 0 <= sheet["y"] <= 10 and sheet["y"] + sheet["height"] <= 800
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(OUTPUT / "review-essay-1280.png"), full_page=True)
     # A flag on the text side lands on the paragraph's box over the page...
     flagged = data["flagged"][0]["paragraph"]

@@ -350,3 +350,22 @@ def test_boxes_on_pages_the_trace_lacks_are_not_drawn_and_a_pdf_without_page_siz
     assert [item.get("id") for item in plain.xpath("//article")] == ["p1", "p2"]
     links, ids = local_targets(plain)
     assert set(links) <= ids
+
+
+def test_every_break_reason_flag_kind_and_left_out_role_has_a_label() -> None:
+    from essay_archive.importing.import_trace import BREAK_REASONS, FLAG_KINDS
+
+    assert set(review_report.BREAK_LABELS) == BREAK_REASONS
+    assert set(review_report.FLAG_LABELS) == FLAG_KINDS
+    assert set(review_report.LEFT_OUT_LABELS) == {"margin", "header", "caption", "decoration"}
+
+
+def test_an_essay_without_flags_shows_its_notes_as_notes(tmp_path: Path) -> None:
+    clean = ImportTrace(pages=(A4,), paragraphs=(TracedParagraph(1, "問題なし。", (Box(1, 60, 60, 530, 90),)),))
+    report = review_report.ReviewReport(tmp_path)
+    report.add(entry(586, clean, notes=("写真の説明を確かめてください",)))
+    report.add(entry(587, clean))
+    notes = parse(tmp_path / "0586.html").xpath("//section[@id='flags']")[0]
+    assert notes.get("class") == "flags notes-only" and notes.xpath("string(h2)").startswith("注意")
+    assert notes.xpath(".//ol") == [] and "写真の説明を確かめてください" in notes.text_content()
+    assert parse(tmp_path / "0587.html").xpath("//section[@id='flags']") == []

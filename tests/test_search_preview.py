@@ -59,11 +59,16 @@ class _Config:
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = str(site_dir)
 
+    def get(self, key: str) -> None:
+        return None  # no build cache
+
 
 class _FakeBuilder:
     def __init__(self, numbers: list[int]) -> None:
         self.numbers = numbers
         self.closed = False
+        self.reused: frozenset[str] = frozenset()
+        self.shards: list[object] = []
 
     def missing(self) -> list[int]:
         return []
@@ -87,11 +92,12 @@ def test_only_serve_rebuilds_index_in_the_background(
     warmed: list[object] = []
     monkeypatch.setattr(search_index, "warm_up",
                         lambda: warmed.append(SimpleNamespace(close=lambda: None)) or warmed[-1])
-    def start_builder(numbers: list[int], shard_size: int, warm: object, site_dir: Path) -> _FakeBuilder | None:
+    def start_builder(numbers: list[int], shard_size: int, warm: object, site_dir: Path,
+                      reused: object = None) -> _FakeBuilder | None:
         return _FakeBuilder(numbers) if warm is warmed[-1] and site_dir == tmp_path else None
 
     monkeypatch.setattr(search_index, "start_builder", start_builder)
-    monkeypatch.setattr(search_index, "finish_index", lambda builder, site_dir: finished.append(site_dir) or 0)
+    monkeypatch.setattr(search_index, "finish_index", lambda builder, site_dir, **_: finished.append(site_dir) or 0)
     monkeypatch.setattr(search_index, "build_index",
                         lambda site_dir, **_: (_ for _ in ()).throw(AssertionError("from disk")))
     monkeypatch.setattr(hook.mkdocs_state, "of", lambda config: SimpleNamespace(essays=[]))

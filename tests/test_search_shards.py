@@ -1,7 +1,8 @@
 """Search split into index shards: the search fixture site of five essays, two essays per shard.
 
-``ESSAY_SEARCH_SHARD_SIZE=2`` shards the search fixture site (essays 584, 585, 586, 590, 591) into
-``pagefind/`` (591, 590), ``pagefind-1/`` (586, 585) and ``pagefind-2/`` (584); the search box must
+``ESSAY_SEARCH_SHARD_SIZE=3`` shards the search fixture site (essays 584, 585, 586, 590, 591) by
+number ranges of three (583-585, 586-588, 589-591) into ``pagefind/`` (591, 590), ``pagefind-1/``
+(586) and ``pagefind-2/`` (585, 584); the search box must
 merge them so that every query of test_search.py still finds its essay first.
 """
 
@@ -22,13 +23,13 @@ from essay_archive.site import search_index
 from .conftest import make_project, mkdocs_build
 from .test_search import QUERIES, SETTLED, assert_ranks_first, indexed_pages, opened_search, results, search
 
-SHARDS = {"pagefind": {591, 590}, "pagefind-1": {586, 585}, "pagefind-2": {584}}
+SHARDS = {"pagefind": {591, 590}, "pagefind-1": {586}, "pagefind-2": {585, 584}}
 
 
 @pytest.fixture(scope="module")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = make_project(tmp_path_factory.mktemp("shards"), fixture_sets=("essays", "search-essays"))
-    result = mkdocs_build(project, ESSAY_SEARCH_SHARD_SIZE="2")
+    result = mkdocs_build(project, ESSAY_SEARCH_SHARD_SIZE="3")
     # The build checks that the shards hold every essay between them.
     assert result.returncode == 0, result.stderr
     return project / "site"
@@ -52,10 +53,15 @@ def test_shard_size_comes_from_the_environment() -> None:
 
 
 def test_one_index_up_to_the_shard_size_then_one_folder_per_shard() -> None:
-    assert search_index.index_folders(0) == ["pagefind"]
-    assert search_index.index_folders(1000) == ["pagefind"]
-    assert search_index.index_folders(1001) == ["pagefind", "pagefind-1"]
-    assert search_index.index_folders(5000) == ["pagefind", "pagefind-1", "pagefind-2", "pagefind-3", "pagefind-4"]
+    assert search_index.index_folders([]) == ["pagefind"]
+    assert search_index.index_folders(range(1, 1001)) == ["pagefind"]
+    assert search_index.index_folders(range(1, 1002)) == ["pagefind", "pagefind-1"]
+    assert search_index.index_folders(range(1, 5001)) == [
+        "pagefind", "pagefind-1", "pagefind-2", "pagefind-3", "pagefind-4"]
+    # By number: essays 1-1,000 stay together whatever is added, and a range without essays has no shard.
+    assert search_index.plan_shards([1, 1000, 1001, 3500]) == [
+        search_index.Shard("pagefind", (3500,)), search_index.Shard("pagefind-1", (1001,)),
+        search_index.Shard("pagefind-2", (1000, 1))]
 
 
 def test_newest_essays_go_to_the_first_shard(sharded_site: Path) -> None:
@@ -78,11 +84,12 @@ def test_fewer_essays_leave_no_stale_shard(sharded_site: Path, tmp_path: Path) -
     shutil.copytree(sharded_site, site)
     # The pages name two extra shards: an index split otherwise is refused, the old one stays.
     with pytest.raises(search_index.SearchIndexError, match="pagefind-1"):
-        search_index.build_index(site, shard_size=3)
+        search_index.build_index(site, shard_size=10)
     assert sorted(path.name for path in site.glob("pagefind*")) == sorted(SHARDS)
-    assert search_index.build_index(site, shard_size=3, check_pages=False) == 5
+    # Ranges of ten: 591 alone, then 590, 586, 585, 584.
+    assert search_index.build_index(site, shard_size=10, check_pages=False) == 5
     assert sorted(path.name for path in site.glob("pagefind*")) == ["pagefind", "pagefind-1"]
-    assert search_index.build_index(site, shard_size=5, check_pages=False) == 5
+    assert search_index.build_index(site, shard_size=100, check_pages=False) == 5
     assert [path.name for path in site.glob("pagefind*")] == ["pagefind"]
     assert len(indexed_pages(site)) == 5
 

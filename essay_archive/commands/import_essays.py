@@ -20,8 +20,9 @@ import argparse
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -193,28 +194,70 @@ def _kept(essay: text_import.ImportedEssay, kept: tuple[str | None, Path] | None
     return target is not None and target.exists()
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: from a fork server that has imported the importers once
+    (each new pool then starts in milliseconds), or spawned where there is none (Windows).
+    Never forked from this process, which may hold threads (and their locks)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def convert_all(
     sources: Sequence[Path], vocabulary: dict[str, str], tags: list[str] | None, review_scale: float | None,
-    jobs: int, kept: tuple[str | None, Path] | None = None,
+    jobs: int, kept: tuple[str | None, Path] | None = None, *, convert_one: Callable[..., Converted] = convert,
 ) -> Iterator[Converted]:
-    """Every source converted, in the order given: on ``jobs`` worker processes when there is
-    more than one source, otherwise here."""
+    """Every source converted (by ``convert_one``, :func:`convert`), in the order given: on
+    ``jobs`` worker processes when there is more than one source, otherwise here.
+
+    A worker that dies (a file that crashes a PDF library, the memory killer) takes its pool
+    with it, and which of the sources in flight did it is not known: the first unfinished one
+    is then read again alone, fails if it kills that worker too, and the rest go on in a new pool.
+    """
     names = [shown(source) for source in sources]
-    if jobs <= 1 or len(sources) <= 1:
-        for source, name in zip(sources, names, strict=True):
-            yield convert(source, name, vocabulary, tags, review_scale, kept)
+    count = len(sources)
+
+    def arguments(index: int) -> tuple[object, ...]:
+        return sources[index], names[index], vocabulary, tags, review_scale, kept
+
+    if jobs <= 1 or count <= 1:
+        for index in range(count):
+            yield convert_one(*arguments(index))
         return
-    # Spawned workers, not forked: fork copies a process that may hold threads (and their
-    # locks), and is not available everywhere.
-    executor = ProcessPoolExecutor(max_workers=min(jobs, len(sources)),
-                                   mp_context=multiprocessing.get_context("spawn"))
-    try:
-        # map() hands results back in the order of the sources, whichever worker ends first.
-        count = len(sources)
-        yield from executor.map(convert, sources, names, [vocabulary] * count, [tags] * count,
-                                [review_scale] * count, [kept] * count)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+    position = 0
+    while position < count:
+        broken_at = None
+        executor = ProcessPoolExecutor(max_workers=min(jobs, count - position), mp_context=worker_context())
+        try:
+            futures = [executor.submit(convert_one, *arguments(index)) for index in range(position, count)]
+            # Results go back in the order of the sources, whichever worker ends first.
+            for offset, future in enumerate(futures):
+                try:
+                    converted = future.result()
+                except BrokenProcessPool:
+                    broken_at = position + offset
+                    break
+                yield converted
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if broken_at is None:
+            return
+        yield _alone(convert_one, arguments(broken_at))
+        position = broken_at + 1
+
+
+def _alone(convert_one: Callable[..., Converted], arguments: tuple[object, ...]) -> Converted:
+    """One source read again in a worker of its own, after a worker died."""
+    source, name = Path(str(arguments[0])), str(arguments[1])
+    with ProcessPoolExecutor(max_workers=1, mp_context=worker_context()) as executor:
+        try:
+            return executor.submit(convert_one, *arguments).result()
+        except BrokenProcessPool:
+            return Converted(source, name, problem=bilingual(
+                f"{name}: 読んでいる途中でプロセスが異常終了しました。ファイルが壊れていないか確かめてください",
+                f"{name}: the process reading it ended abnormally; check that the file is not damaged"))
 
 
 def write_one(converted: Converted, args: argparse.Namespace, written: dict[Path, Path], log: TextIO) -> Outcome:

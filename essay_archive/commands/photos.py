@@ -36,7 +36,8 @@ HEIF_TO_JPEG = {"quality": 92, "optimize": True}
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+    # Kept as typed (essays/0590/ with its slash), for the command the listing suggests.
+    parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="写真のフォルダ（essays/0590/）か写真のファイル "
                              "(an essay's photo folder, such as essays/0590/, or photo files)")
     parser.add_argument("--strip", action="store_true",
@@ -47,11 +48,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(essays_dir=None, needs_archive=False)
 
 
-def photo_files(paths: list[Path]) -> list[Path]:
+def photo_files(paths: list[str]) -> list[Path]:
     """The files named, and the photos (by their ending) in the folders named, in name order."""
     suffixes = image_rules.IMAGE_SUFFIXES | HEIF_SUFFIXES
     found: list[Path] = []
-    for path in paths:
+    for path in map(Path, paths):
         if path.is_dir():
             found += sorted(child for child in path.iterdir()
                             if child.suffix.lower() in suffixes and child.is_file() and not child.is_symlink())
@@ -122,7 +123,8 @@ def _strip_file(path: Path, image_format: str, write: bool) -> _Outcome:
 
 
 def _convert_heif(path: Path, write: bool) -> _Outcome:
-    target = path.with_suffix(".jpg")
+    # A HEIC picture already named .jpg (renamed by hand) becomes a JPEG under its own name.
+    target = path if path.suffix.lower() in (".jpg", ".jpeg") else path.with_suffix(".jpg")
     essay = path.parent.with_suffix(".md")
     if not write:
         print(bilingual(
@@ -130,7 +132,7 @@ def _convert_heif(path: Path, write: bool) -> _Outcome:
             f"{shown(path)}: HEIC; --strip converts it to a JPEG without metadata ({target.name})",
         ))
         return _Outcome(changed=True)
-    if target.exists():
+    if target != path and target.exists():
         print(bilingual(
             f"{shown(path)}: {shown(target)} がすでにあるので変換しません。どちらかの名前を変えてください",
             f"{shown(path)}: {shown(target)} already exists, so it is not converted; rename one of them",
@@ -160,7 +162,11 @@ def _convert_heif(path: Path, write: bool) -> _Outcome:
             f"{shown(path)}: cannot be read as HEIC ({error}); export it as JPEG from the photo app",
         ), file=sys.stderr)
         return _Outcome(ok=False)
-    _write_atomically(target, converted)
+    _write_atomically(target, converted, like=path)
+    if target == path:
+        print(bilingual(f"{shown(path)}: 中身の HEIC を撮影データのない JPEG に変換しました",
+                        f"{shown(path)}: its HEIC picture converted to a JPEG without metadata"))
+        return _Outcome(changed=True)
     old_reference, new_reference = f"{path.parent.name}/{path.name}", f"{path.parent.name}/{target.name}"
     note_ja = note_en = ""
     if essay.is_file():
@@ -190,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
             print(bilingual(f"{shown(path)} がありません", f"{shown(path)} does not exist"), file=sys.stderr)
             outcomes.append(_Outcome(ok=False))
             continue
-        if path.suffix.lower() in HEIF_SUFFIXES:
+        if path.suffix.lower() in HEIF_SUFFIXES or image_rules.is_heif(path):
             outcomes.append(_convert_heif(path, args.strip))
             continue
         image_format = _format_of(path)
@@ -203,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         outcomes.append(_strip_file(path, image_format, args.strip))
     if not args.strip and any(outcome.changed for outcome in outcomes):
-        folders = " ".join(path.as_posix() for path in args.paths)
+        folders = " ".join(args.paths)
         print(bilingual(f"取り除くには: essay photos --strip {folders}",
                         f"to remove it: essay photos --strip {folders}"))
     return 0 if all(outcome.ok for outcome in outcomes) else 1

@@ -222,6 +222,31 @@ def _address_problem(src: str, number: int, line: int) -> tuple[str | None, Prob
     return parts[1], None
 
 
+#: ISO base media brands of HEIF pictures (an iPhone's HEIC is ``heic``; ``mif1`` is HEIF's own).
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
+
+
+def is_heif(path: Path) -> bool:
+    """True for a HEIF/HEIC file whatever its name, from its ``ftyp`` box."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(12)
+    except OSError:
+        return False
+    return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
+
+
+def _heif_problem(path: Path, line: int, shown: str) -> Problem:
+    folder = path.parent.name
+    return _problem(
+        line,
+        f"写真 {shown} の中身は HEIC 形式で、ブラウザで表示できません。"
+        f"{strip_command(folder)} を実行すると、撮影データを除いた JPEG に変換します",
+        f"the photo {shown} holds a HEIC picture, which browsers cannot show; run {strip_command(folder)} "
+        "to convert it to a JPEG without its metadata",
+    )
+
+
 def strip_command(folder: str) -> str:
     """The one command that removes the metadata of the photos in ``essays/<folder>/``."""
     return f"essay photos --strip essays/{folder}/"
@@ -309,7 +334,7 @@ def inspect_file(path: Path, line: int, shown: str) -> tuple[tuple[str, int, int
     except Image.DecompressionBombError:
         too_many, width, height, image_format = True, 0, 0, ""
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return None, [not_an_image]
+        return None, [_heif_problem(path, line, shown) if is_heif(path) else not_an_image]
     if too_many:
         # Past Pillow's own limit the size is not even read: the header is all it takes to refuse.
         dimensions = f"{width}×{height} " if width else ""
@@ -321,6 +346,8 @@ def inspect_file(path: Path, line: int, shown: str) -> tuple[tuple[str, int, int
             f"the image {shown} has too many pixels ({dimensions}at most {MAX_PIXELS // 1_000_000} megapixels); "
             "scale it down to about 4000 pixels on the long side",
         )]
+    if image_format == "HEIF":  # read by Pillow where pillow-heif is registered (essay photos)
+        return None, [_heif_problem(path, line, shown)]
     if image_format not in FORMATS:
         return None, [_problem(
             line,
@@ -335,9 +362,18 @@ def inspect_file(path: Path, line: int, shown: str) -> tuple[tuple[str, int, int
             f"{expected} で終わる名前にしてください",
             f"the image {shown} is a {image_format} file named {path.suffix}; give it a name ending in {expected}",
         )]
+    data = path.read_bytes()
+    if image_format == "PNG":
+        # Pillow reads a PNG's eXIf only by decoding the picture; the chunk walk reads it unseen.
+        # The published copies are turned by it (site/images.py), so the size shown must be too.
+        try:
+            exif = photo_metadata.read_blocks(data, "PNG").exif
+        except photo_metadata.MetadataError:
+            exif = []
+        orientation = photo_metadata.orientation(exif[0]) if exif else 1
     if orientation in _QUARTER_TURNS:
         width, height = height, width
-    if kinds := photo_metadata.personal_metadata(path.read_bytes(), image_format):
+    if kinds := photo_metadata.personal_metadata(data, image_format):
         folder = path.parent.name
         return None, [_problem(
             line,

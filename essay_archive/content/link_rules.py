@@ -3,16 +3,19 @@
 MkDocs 1.6 resolves every relative ``<a href>`` of a page against the page's source file
 (``mkdocs.structure.pages._RelativePathTreeprocessor``): ``0585.md`` in ``essays/0586.md`` is the
 file ``essays/0585.md``. A target that is among the site's files becomes that file's address;
-one that is not is reported at the level the ``validation:`` setting of ``mkdocs.yml`` gives.
-This archive keeps MkDocs' defaults, under which only one kind stops a ``--strict`` build:
+one that is not is reported at the level the ``validation:`` setting of ``mkdocs.yml`` gives,
+and ``--strict`` stops on a warning. The levels are read from ``mkdocs.yml`` with MkDocs' own
+option; this archive keeps MkDocs' defaults, under which one kind stops the build:
 
 * ``not_found`` (a warning): a link whose last part has an extension (``0585.md``,
   ``0586/photo-9.jpg``, ``../../README.md``) to a file the site does not have, including any
   path that climbs out of the site.
 
-Links without an extension (``../585/``: ``unrecognized_links``), absolute paths
-(``/essays/585/``: ``absolute_links``), anchors (``#p3``: ``anchors``) and other sites are
-only information to MkDocs, and pass here too.
+Links without an extension (``../585/``: ``unrecognized_links``) and absolute paths
+(``/essays/585/``: ``absolute_links``) are only information under the defaults; raised to
+``warn``, they are refused here too (and ``absolute_links: relative_to_docs`` resolves them from
+``docs/``). Anchors (``#p3``: ``anchors``) are not followed into other pages here, and other
+sites are never checked.
 
 The site's files, as the build has them: the essays (``essays/0585.md``), the photos in their
 folders (``essays/0586/photo-1.jpg``), the generated listing and tag pages, every file in
@@ -23,6 +26,7 @@ files.
 from __future__ import annotations
 
 import functools
+import logging
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -37,6 +41,8 @@ from markdown.util import AMP_SUBSTITUTE
 from essay_archive.content import image_rules, schema
 from essay_archive.content.messages import Problem, bilingual
 
+#: ``absolute_links: relative_to_docs``: MkDocs resolves ``/about.md`` from docs/.
+_RELATIVE_TO_DOCS = -1
 #: Pages the build generates (listings, tag pages, booklets): ``src_uri`` patterns.
 _GENERATED = re.compile(r"^(?:essays/index\.md|essays/year/[0-9]{4}/index\.md|tags/(?:.+/)?index\.md)$")
 
@@ -60,6 +66,10 @@ class SiteFiles:
     docs_dir: Path
     #: The theme's folders (``custom_dir`` first), whose static files MkDocs adds to the site.
     theme_dirs: tuple[Path, ...] = ()
+    #: ``validation.links`` of mkdocs.yml: the logging level of each kind (``RELATIVE_TO_DOCS``: -1).
+    not_found: int = logging.WARNING
+    unrecognized_links: int = logging.INFO
+    absolute_links: int = logging.INFO
 
     @classmethod
     def of(cls, root: Path | None, essays_dir: Path) -> SiteFiles | None:
@@ -69,8 +79,8 @@ class SiteFiles:
         """
         if root is None or not (root / "mkdocs.yml").is_file():
             return None
-        docs_dir, theme_dirs = _site_settings(str((root / "mkdocs.yml").resolve()))
-        return cls(essays_dir, root / docs_dir, tuple(Path(folder) for folder in theme_dirs))
+        docs_dir, theme_dirs, levels = _site_settings(str((root / "mkdocs.yml").resolve()))
+        return cls(essays_dir, root / docs_dir, tuple(Path(folder) for folder in theme_dirs), *levels)
 
     def has(self, src_uri: str) -> bool:
         """True when the build has a file at ``src_uri`` (``essays/0585.md``, ``about.md``)."""
@@ -98,8 +108,9 @@ _THEME_TEMPLATES = re.compile(r"(?:^|/)\.|\.(?:py|pyc|html|md)$|readme|^mkdocs_t
 
 
 @functools.lru_cache(maxsize=8)
-def _site_settings(config_file: str) -> tuple[str, tuple[str, ...]]:
+def _site_settings(config_file: str) -> tuple[str, tuple[str, ...], tuple[int, int, int]]:
     from mkdocs import utils
+    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.theme import Theme
 
     with open(config_file, encoding="utf-8") as stream:
@@ -111,7 +122,9 @@ def _site_settings(config_file: str) -> tuple[str, tuple[str, ...]]:
     if custom_dir:
         custom_dir = str(Path(config_file).parent / custom_dir)
     dirs = Theme(name=theme.get("name"), custom_dir=custom_dir).dirs
-    return str(raw.get("docs_dir") or "docs"), tuple(dirs)
+    links = dict(MkDocsConfig._schema)["validation"].validate(raw.get("validation") or {}).links
+    levels = (int(links.not_found), int(links.unrecognized_links), int(links.absolute_links))
+    return str(raw.get("docs_dir") or "docs"), tuple(dirs), levels
 
 
 def target_uri(src_uri: str, path: str) -> str:
@@ -136,12 +149,28 @@ def check(links: list[str], body: str, first_line: int, essay_path: Path, site: 
     cursor = 0
     for href in links:
         scheme, netloc, path, _query, _anchor = urlsplit(href)
-        if scheme or netloc or href.startswith(("/", "\\")) or AMP_SUBSTITUTE in href or not path:
-            continue  # another site, an absolute path, an e-mail address, an anchor: not errors to MkDocs
+        if scheme or netloc or AMP_SUBSTITUTE in href or not path:
+            continue  # another site, an e-mail address, an anchor on this page: not followed by MkDocs
+        absolute = href.startswith(("/", "\\"))
+        if absolute and site.absolute_links != _RELATIVE_TO_DOCS:
+            if site.absolute_links >= logging.WARNING:
+                index = _source_line(body, first_line, href, cursor)
+                cursor = index + 1
+                problems.append(Problem(first_line + index, bilingual(
+                    f"リンク「{href}」は「/」で始まっています（このままではサイトを作れません）。"
+                    "エッセイのファイルから見た場所で書いてください（例: ../about.md、0585.md）",
+                    f"the link '{href}' starts with '/' (the build would stop); write it as seen from the "
+                    "essay file (e.g. ../about.md, 0585.md)",
+                )))
+            continue
         path = unquote(path)
         target = target_uri(src_uri, path)
-        if site.has(target) or not posixpath.splitext(path)[1]:
-            continue  # found, or without an extension: MkDocs only mentions it ("unrecognized")
+        if site.has(target):
+            continue
+        # Without an extension MkDocs takes it for an address, not a file ("unrecognized").
+        unrecognized = not posixpath.splitext(path)[1] and not absolute
+        if (site.unrecognized_links if unrecognized else site.not_found) < logging.WARNING:
+            continue
         index = _source_line(body, first_line, href, cursor)
         cursor = index + 1
         if target.startswith("../") or target == "..":

@@ -303,7 +303,9 @@ def _jpeg_segments(data: bytes) -> Iterator[_Segment]:
             # The scan's entropy-coded data runs to the next real marker; copied as it is.
             found = _MARKER_IN_SCAN.search(data, end)
             if found is None:
-                raise MetadataError("the image data has no end")
+                # A file cut inside its image data: the data is kept as it is, to its last byte.
+                yield _Segment(marker, data[start:], payload)
+                return
             end = found.start()
         yield _Segment(marker, data[start:end], payload)
         position = end

@@ -69,6 +69,7 @@ FLAG_LABELS = {
     "order-guessed": "読む順を推測 (order guessed)",
     "overlaps-image": "画像に重なる文字 (text over an image)",
     "caption-untied": "写真と結びつかない説明文 (untied caption)",
+    "caption-guessed": "位置だけで写真と結んだ説明文 (caption tied by its place alone)",
     "guessed": "段落を推測 (paragraphs guessed)",
 }
 #: Why text was left out of the body.

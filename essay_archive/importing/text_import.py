@@ -893,13 +893,17 @@ def convert(raw: bytes, vocabulary: Mapping[str, str], tags: Sequence[str] | Non
     if columns:
         notes.append(COLUMNS_NOTE)
     guessed = not has_paragraph_signal(body) or not _enough_signals(body)
+    if not guessed:
+        traced = found_paragraphs(body)
+        # Signals that leave lost breaks inside the paragraphs (short lines ending a sentence)
+        # half as many as the paragraphs they make are blank lines round captions or page
+        # breaks, not paragraph marks: the line lengths say more.
+        guessed = 2 * _lost_breaks(traced, body) > len(traced)
     if guessed:
         traced, doubtful = guessed_paragraphs(body, body_start + 1)
         notes.append(NO_SIGNAL_NOTE)
         if doubtful:
             notes.append(doubtful_breaks_note(doubtful))
-    else:
-        traced = found_paragraphs(body)
     found = [paragraph.text for paragraph in traced]
     if not found:
         raise _header_error(body_start, "日付の行の後に本文がありません", "there is no body after the date line")
@@ -924,6 +928,11 @@ FRAGMENT_FLAG = bilingual(
     "a fragment that is not a sentence (a caption, a heading, misread text?); check it")
 CAPTION_FLAG = bilingual("写真の説明文のような行が本文に入っています。原本と見比べてください",
                          "a line that reads like a photo's caption is in the body; check it")
+MIXED_FLAG = bilingual(
+    "文の途中で終わる段落が多く、段組の行が混ざったテキストのようです。PDF をそのまま essay import に渡してください",
+    "many paragraphs stop mid-sentence: the lines of columns seem mixed up; give the PDF itself to essay import")
+#: Share of paragraphs that are fragments above which every paragraph of a text is flagged.
+MIXED_SHARE = 0.25
 #: Columns (half-width units) a line ending a sentence inside a paragraph may stop short of the
 #: full line before the paragraph is flagged. (A line stopping short mid-sentence is not: text
 #: wrapped round a photo does that all the time.)
@@ -942,6 +951,10 @@ def text_trace(
     """
     widths = sorted(display_width(line.strip()) for line in body if line.strip())
     full = widths[(len(widths) * 9) // 10] if widths else 0
+    # Many paragraphs that stop mid-sentence: the extraction mixed the lines of two columns (or
+    # lost their order), and no paragraph of this text can be trusted.
+    fragments = sum(1 for paragraph in traced if is_fragment(paragraph.text))
+    mixed = fragments >= max(3, MIXED_SHARE * len(traced))
     paragraphs = []
     for number, paragraph in enumerate(traced, start=1):
         line = body_start + paragraph.first_line + 1
@@ -965,9 +978,19 @@ def text_trace(
                               FRAGMENT_FLAG))
         if columns and any(_SIDE_BY_SIDE.search(text) for text in _lines_of(traced, number - 1, body)):
             flags.append(Flag("order-guessed", None, line, COLUMNS_FLAG))
+        elif mixed:
+            flags.append(Flag("order-guessed", None, line, MIXED_FLAG))
         paragraphs.append(TracedParagraph(number=number, text=paragraph.text, break_reason=paragraph.break_reason,
                                           flags=tuple(flags), page=None, line=line))
     return ImportTrace(paragraphs=tuple(paragraphs))
+
+
+def _lost_breaks(traced: Sequence[FoundParagraph], body: Sequence[str]) -> int:
+    """How many lines inside the paragraphs end a sentence well short of the full line."""
+    widths = sorted(display_width(line.strip()) for line in body if line.strip())
+    full = widths[(len(widths) * 9) // 10] if widths else 0
+    return sum(1 for index in range(len(traced)) for _, text in _numbered_lines_of(traced, index, body)[:-1]
+               if ends_sentence(text) and display_width(text) <= full - INNER_SHORT_MARGIN)
 
 
 def _numbered_lines_of(traced: Sequence[FoundParagraph], index: int, body: Sequence[str]) -> list[tuple[int, str]]:

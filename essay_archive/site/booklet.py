@@ -117,7 +117,8 @@ _CSS_HEX_ESCAPED = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029<>]")
 
 
 def css_string(text: str) -> str:
-    """``text`` as a quoted CSS string, safe inside ``<style>`` (for ``@page`` margin boxes).
+    """``text`` as a quoted CSS string (for ``@page`` margin boxes), safe in a stylesheet file and
+    even inside ``<style>``.
 
     Quotes and backslashes get a backslash; line breaks, control characters and angle brackets
     become hex escapes (``\\c ``), which CSS reads back as the character itself. NUL, which CSS
@@ -139,9 +140,64 @@ def booklet_running_header(booklet: Booklet, essay: Essay) -> str:
     return f"{booklet.position(essay)}／{len(booklet.essays)}\u3000{running_header(essay)}"
 
 
+#: Essays whose running headers share one stylesheet file: a page loads its group's file, about
+#: 10 kB for a hundred, and a large archive needs a file per hundred essays, not one per essay.
+ESSAYS_PER_STYLESHEET = 100
+#: Where those files are published: ``assets/running-headers/5.css`` holds essays 500 to 599.
+ESSAY_STYLESHEETS_FOLDER = "assets/running-headers/"
+
+
+def essay_stylesheet_url(essay: Essay) -> str:
+    """The address of the stylesheet holding ``essay``'s running header, below the site root."""
+    return f"{ESSAY_STYLESHEETS_FOLDER}{essay.number // ESSAYS_PER_STYLESHEET}.css"
+
+
+def essay_stylesheets(essays: Sequence[Essay]) -> dict[str, str]:
+    """The running headers of essay pages, as stylesheet files by address (no inline style: the
+    Content-Security-Policy allows styles from the site's files only).
+
+    Each essay page's root element says which essay it is (``data-essay="586"``); the rule for
+    it sets ``--running-header``, which print.css puts in the top margin of every page after the
+    first (a page's margin boxes inherit from the root element).
+    """
+    groups: dict[str, list[str]] = {}
+    for essay in sorted(essays, key=lambda essay: essay.number):
+        rule = f':root[data-essay="{essay.number}"] {{ --running-header: {css_string(running_header(essay))}; }}'
+        groups.setdefault(essay_stylesheet_url(essay), []).append(rule)
+    comment = "/* The running header of each essay's printed pages (made by the build; print.css uses it) */"
+    return {url: "\n".join([comment, *rules]) + "\n" for url, rules in groups.items()}
+
+
 def page_name(essay: Essay) -> str:
     """A CSS page name for the essay's pages in a booklet, so each gets its own running header."""
     return f"essay-{essay.number}"
+
+
+#: The file beside a booklet's cover (``tags/北朝鮮/print/running-headers.css``) that gives each
+#: of its essays its pages and their running header.
+STYLESHEET_NAME = "running-headers.css"
+
+
+def stylesheet_url(booklet: Booklet) -> str:
+    """The address of the booklet's :func:`stylesheet` below the site root."""
+    return booklet.url + STYLESHEET_NAME
+
+
+def stylesheet(booklet: Booklet) -> str:
+    """The booklet's print rules, a stylesheet file (no inline style: the Content-Security-Policy
+    allows styles from the site's files only): each essay's pages get a page name of their own,
+    whose running header says where the essay stands and what it is.
+
+    One file for the cover and every part, linked by each: the cover gathers every part's essays
+    when it prints the whole booklet. Essays are found by their article's id (``#e586``).
+    """
+    rules = [f"/* {STYLESHEET_NAME}: the running header of each essay's pages (made by the build) */"]
+    for essay in booklet.essays:
+        name = page_name(essay)
+        header = css_string(booklet_running_header(booklet, essay))
+        rules.append(f"#e{essay.number} {{ page: {name}; }}")
+        rules.append(f"@page {name} {{ @top-center {{ content: {header}; }} }}")
+    return "\n".join(rules) + "\n"
 
 
 # Attributes only, never text: each name follows whitespace inside a tag.

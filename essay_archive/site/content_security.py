@@ -30,11 +30,11 @@ DIRECTIVES: dict[str, str] = {
     # injected <script> or on…= handler never runs. Pagefind compiles its WebAssembly search
     # engine, which needs 'wasm-unsafe-eval' (this allows WebAssembly only, not eval()).
     "script-src": "'self' 'wasm-unsafe-eval' {script_hashes}",
-    # Print needs inline CSS: each essay's running header is an @page rule holding its title, and
-    # booklets give each essay a named page (style="page: …"). A split booklet's cover gathers
-    # those from its parts when printing, so they cannot be listed by hash in advance. Styles run
-    # no code, and with every address limited to this site they cannot send anything away.
-    "style-src": "'self' 'unsafe-inline'",
+    # Stylesheets are files of this site; no <style> element or style="" attribute applies, so
+    # injected markup cannot restyle a page (hide text, overlay a fake control). Printed running
+    # headers come from files too: an essay's from an attribute of its root element that
+    # print.css reads, a booklet's from the running-headers.css beside its cover.
+    "style-src": "'self'",
     # Material draws some icons as data: SVG images in its stylesheet.
     "img-src": "'self' data:",
     # Pagefind fetches its index, its fragments and its WebAssembly file from this site.

@@ -43,3 +43,16 @@ def essay_of(page: Any) -> Essay | None:
 def essay_of_file(file: Any) -> Essay | None:
     """The essay a MkDocs ``File`` renders, or ``None`` for every other file."""
     return getattr(file, _FILE_ATTRIBUTE, None)
+
+
+_CACHE_KEY = "essay_archive_build_cache"
+
+
+def attach_cache(config: Any, cache: Any) -> None:
+    """Keep this build's ``build_cache.BuildCache`` (or None: no cache) on its config."""
+    config[_CACHE_KEY] = cache
+
+
+def build_cache(config: Any) -> Any:
+    """This build's ``build_cache.BuildCache``, or None when the build runs without one."""
+    return config.get(_CACHE_KEY)

@@ -10,12 +10,18 @@ handed to it as MkDocs writes the page (``IndexBuilder.add``), so Pagefind index
 core while MkDocs renders the next pages. Nothing is read back from disk.
 
 Pagefind holds an index in memory while it builds it: about 300 MB for its dictionary plus
-0.36 MB per essay, 1.76 GB for one index of 5,000 essays. Past ``SHARD_SIZE`` essays the index is
-therefore split into shards: ``pagefind/`` holds the newest essays, ``pagefind-1/``,
-``pagefind-2/``… the older ones, and the search box merges them in the browser (Pagefind's
-``mergeIndex``). The shards are built one after another in the same service: as soon as a
-shard's last essay is in, its files are taken and its index dropped, so memory peaks at one
-shard's index, and the dictionary is loaded once.
+0.36 MB per essay, 1.76 GB for one index of 5,000 essays. The index is therefore split into
+shards by number, ``SHARD_SIZE`` numbers each (essays 1–1,000, 1,001–2,000…): ``pagefind/`` holds
+the newest range, ``pagefind-1/``, ``pagefind-2/``… the older ones, and the search box merges them
+in the browser (Pagefind's ``mergeIndex``). Ranges by number keep a shard's essays the same when an
+essay is added, whether the next one or an old one imported late: only its own shard changes, and
+the build cache (``build_cache``) reuses the others. Pagefind weighs a word by how many pages of
+*its own shard* hold it, so results from shards of very different sizes do not rank quite alike:
+an essay alone in a new range ranks below essays of a full shard that use the same words (a new
+range fills as essays are added; the archive holds fewer than 1,000 numbers for now, so one
+index). The shards are built one after another in the same service: as soon as a shard's last
+essay is in, its files are taken and its index dropped, so memory peaks at one shard's index,
+and the dictionary is loaded once.
 
 Before the build succeeds, ``check_index`` verifies what will be published: every file Pagefind
 produced is on disk whole, the WebAssembly and scripts are the installed Pagefind's own, every
@@ -31,7 +37,6 @@ import gzip
 import hashlib
 import json
 import logging
-import math
 import re
 import shutil
 import subprocess
@@ -100,9 +105,9 @@ def shard_size_from(environ: Mapping[str, str]) -> int:
     return int(value)
 
 
-def index_folders(essays: int, shard_size: int = SHARD_SIZE) -> list[str]:
-    """The index folders for an archive of ``essays`` essays: ``pagefind`` first, then its shards."""
-    return [shard_folder(number) for number in range(max(1, math.ceil(essays / shard_size)))]
+def index_folders(numbers: Iterable[int], shard_size: int = SHARD_SIZE) -> list[str]:
+    """The index folders for an archive of the essays ``numbers``: ``pagefind`` first, then its shards."""
+    return [shard.folder for shard in plan_shards(numbers, shard_size)]
 
 
 def shard_folder(position: int) -> str:
@@ -124,9 +129,12 @@ class Shard:
 
 
 def plan_shards(numbers: Iterable[int], shard_size: int = SHARD_SIZE) -> list[Shard]:
-    """Split essay numbers newest (highest) first into shards of ``shard_size``; always one shard."""
-    newest_first = sorted(set(numbers), reverse=True)
-    chunks = [tuple(newest_first[start:start + shard_size]) for start in range(0, len(newest_first), shard_size)]
+    """Split essay numbers into shards by range (1–``shard_size``, the next ``shard_size``…), the
+    newest range first, each newest first; ranges without essays get no shard; always one shard."""
+    ranges: dict[int, list[int]] = {}
+    for number in set(numbers):
+        ranges.setdefault((number - 1) // shard_size, []).append(number)
+    chunks = [tuple(sorted(ranges[key], reverse=True)) for key in sorted(ranges, reverse=True)]
     return [Shard(shard_folder(position), chunk) for position, chunk in enumerate(chunks or [()])]
 
 
@@ -165,15 +173,18 @@ class IndexBuilder:
         shards: Sequence[Shard],
         reference: Future[dict[str, bytes]] | None = None,
         staging: Path | None = None,
+        reused: Mapping[str, tuple[Mapping[int, str], dict[str, bytes]]] | None = None,
     ) -> None:
+        reused = reused or {}
         self._service = service
         self._shards = list(shards)
         self._shard_of = {number: position for position, shard in enumerate(self._shards) for number in shard.numbers}
-        self._missing = [set(shard.numbers) for shard in self._shards]
+        self._missing = [set() if shard.folder in reused else set(shard.numbers) for shard in self._shards]
         # Asked for now, answered while Pagefind is idle: asked for at a shard's first essay, the
         # answer would wait behind every page of the shard before (seven seconds at 5,000 essays).
         self._index_ids = {position: service.request_index({"force_language": LANGUAGE})
-                           for position, shard in enumerate(self._shards) if shard.numbers}
+                           for position, shard in enumerate(self._shards)
+                           if shard.numbers and shard.folder not in reused}
         self._files: dict[int, Future[dict[str, bytes]]] = {}
         self._in_flight: collections.deque[tuple[int, Future[dict[str, Any]]]] = collections.deque()
         self._sizes: collections.deque[int] = collections.deque()
@@ -191,6 +202,18 @@ class IndexBuilder:
         self._written: dict[str, Future[None]] = {}
         if staging is not None and staging.exists():
             shutil.rmtree(staging)
+        #: Shard folders whose files came from the build cache instead of Pagefind.
+        self.reused = frozenset(reused)
+        for position, shard in enumerate(self._shards):
+            if shard.folder not in reused:
+                continue
+            addresses, files = reused[shard.folder]
+            self.urls.update(addresses)
+            done: Future[dict[str, bytes]] = Future()
+            done.set_result(files)
+            self._files[position] = done
+            if staging is not None:
+                self._written[shard.folder] = _write_when_done(done, staging / shard.folder)
 
     @property
     def shards(self) -> list[Shard]:
@@ -222,6 +245,11 @@ class IndexBuilder:
                 self._settle(*self._in_flight.popleft())
                 self._characters_in_flight -= self._sizes.popleft()
 
+    def wants(self, number: int) -> bool:
+        """True when essay ``number`` is still to be handed over (not in a reused shard, not handed over yet)."""
+        position = self._shard_of.get(number)
+        return position is not None and number in self._missing[position]
+
     def missing(self) -> list[int]:
         """Essays not handed over yet, newest first."""
         return sorted((number for numbers in self._missing for number in numbers), reverse=True)
@@ -233,6 +261,10 @@ class IndexBuilder:
             self._errors.append(f"{essay_url(number)}: {error}")
         else:
             self._indexed += 1
+
+    def built(self) -> set[str]:
+        """The shard folders Pagefind built in this build (not reused, not empty)."""
+        return {shard.folder for shard in self._shards if shard.numbers and shard.folder not in self.reused}
 
     def written(self) -> set[str]:
         """The shard folders already written to ``staging`` (waits for the writes under way)."""
@@ -351,14 +383,17 @@ def start_builder(
     niceness: int = 0,
     warm: WarmService | None = None,
     site_dir: Path | None = None,
+    reused: Mapping[str, tuple[Mapping[int, str], dict[str, bytes]]] | None = None,
 ) -> IndexBuilder:
     """A builder for the essays ``numbers``, in ``warm``'s service or a new one (``niceness``: see PagefindService).
 
     With ``site_dir``, each shard is written to the site's staging folder as soon as it is done.
+    ``reused`` gives shards already built (by folder: each essay's address and the shard's files,
+    from the build cache): Pagefind is not handed their essays, and they are checked like the rest.
     """
     warm = warm or warm_up(niceness=niceness)
     staging = site_dir / STAGING_FOLDER if site_dir is not None else None
-    return IndexBuilder(warm.service, plan_shards(numbers, shard_size), warm.reference, staging)
+    return IndexBuilder(warm.service, plan_shards(numbers, shard_size), warm.reference, staging, reused)
 
 
 # --- Writing, checking and publishing ---------------------------------------------------------
@@ -652,11 +687,13 @@ def finish_index(
     *,
     writer: FileWriter | None = None,
     check_pages: bool = True,
+    keep: Callable[[str, Mapping[str, bytes]], None] | None = None,
 ) -> int:
     """Take the builder's index, write it, check it, and put it in place; returns the essays indexed.
 
     Raises ``SearchIndexError`` with every problem when the check fails; the site keeps its
-    previous index (if any) then.
+    previous index (if any) then. Once the check passed, ``keep`` is handed each shard Pagefind
+    built in this build (its folder and files), for the build cache.
     """
     files, reference = builder.finish()
     staging = site_dir / STAGING_FOLDER
@@ -683,6 +720,9 @@ def finish_index(
             "検索の索引の検査に失敗しました。このままでは検索が使えません",
             "the search index failed its check; search would not work",
         ) + "\n" + "\n".join(f"- {problem}" for problem in problems))
+    if keep is not None:
+        for folder in sorted(builder.built()):
+            keep(folder, files[folder])
     publish(staging, site_dir, shards)
     return sum(len(shard.numbers) for shard in shards)
 

@@ -83,7 +83,8 @@ def _site_wide(config: MkDocsConfig, archive: Archive) -> str:
     custom_dir = config.theme.custom_dir
     templates = [path for path in Path(custom_dir).rglob("*")
                  if path.is_file() and "__pycache__" not in path.parts] if custom_dir else []
-    shards = search_index.index_folders(len(archive.essays), search_index.shard_size_from(os.environ))
+    shards = search_index.index_folders(
+        (essay.number for essay in archive.essays), search_index.shard_size_from(os.environ))
     return preview.inputs_digest((
         preview.files_digest([Path(config.config_file_path), *templates]),
         archive.vocabulary, shards, config.site_url,

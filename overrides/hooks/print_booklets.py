@@ -8,6 +8,7 @@ Markdown before it writes any page, so by the time a booklet's template runs, ea
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,11 @@ def _page_source(title: str) -> str:
     return front_matter.dump({"template": TEMPLATE, "title": title})
 
 
+#: The page's root element up to the end of its attributes: Material's base template writes it
+#: once, at the top.
+_ROOT = re.compile(r"<html(?=[\s>])[^>]*", re.IGNORECASE)
+
+
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     archive = mkdocs_state.of(config)
     config[_ESSAY_FILES_KEY] = {essay.number: files.get_file_from_path(essay.source_name) for essay in archive.essays}
@@ -56,13 +62,19 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             file = File.generated(config, f"{url}index.md", content=_page_source(title))
             setattr(file, _ATTRIBUTE, _BookletPage(booklet, part, url))
             files.append(file)
+        # The running headers of its essays' pages, for the cover and every part (booklet.html).
+        stylesheet = print_booklet.stylesheet(booklet)
+        files.append(File.generated(config, print_booklet.stylesheet_url(booklet), content=stylesheet))
+    # Essay pages' running headers, a file per hundred essays (essay.html links its essay's).
+    for url, stylesheet in print_booklet.essay_stylesheets(archive.essays).items():
+        files.append(File.generated(config, url, content=stylesheet))
     return files
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
     essay = mkdocs_state.essay_of(page)
     if essay is not None:
-        context["print_running_header"] = print_booklet.css_string(print_booklet.running_header(essay))
+        context["print_stylesheet"] = print_booklet.essay_stylesheet_url(essay)
         return context
     booklet_page: _BookletPage | None = getattr(page.file, _ATTRIBUTE, None)
     if booklet_page is None:
@@ -77,12 +89,19 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
             "html": print_booklet.booklet_html(
                 essay_files[printed_essay.number].page.content or "", printed_essay, booklet_page.url
             ),
-            "page_name": print_booklet.page_name(printed_essay),
             "position": booklet_page.booklet.position(printed_essay),
-            "running_header": print_booklet.css_string(
-                print_booklet.booklet_running_header(booklet_page.booklet, printed_essay)
-            ),
         }
         for printed_essay in printed
     ]
     return context
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+    essay = mkdocs_state.essay_of(page)
+    if essay is None:
+        return None
+    # From page 2 on, every printed page names the essay it belongs to: the root element says
+    # which essay it is, and the essay's rule in its running-headers file (print_stylesheet) gives
+    # the name to the page's margin boxes, which inherit from the root. The number only, in ASCII:
+    # nothing a contributor wrote comes before the page's <meta charset>.
+    return _ROOT.sub(lambda root: f'{root[0]} data-essay="{essay.number}"', output, count=1)

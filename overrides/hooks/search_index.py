@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from jinja2 import Environment
@@ -25,6 +26,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from essay_archive.content.essay import Essay
 from essay_archive.site import mkdocs_state
 from essay_archive.site import search_index
 from essay_archive.site.search_documents import SearchDocuments
@@ -41,6 +43,8 @@ _builder: search_index.IndexBuilder | None = None
 _documents: SearchDocuments | None = None
 #: Pagefind started in on_config, loading its dictionary while MkDocs reads the essays.
 _warm: search_index.WarmService | None = None
+#: This build's build-cache key of each shard, by folder.
+_shard_keys: dict[str, str] = {}
 
 
 def _index_from_disk(site_dir: Path) -> int:
@@ -100,29 +104,63 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         if warm is not None:
             warm.close()
         return None
-    numbers = [essay.number for essay in mkdocs_state.of(config).essays]
+    essays = mkdocs_state.of(config).essays
+    numbers = [essay.number for essay in essays]
+    reused = _reusable_shards(essays, files, config)
     try:
-        _builder = search_index.start_builder(numbers, _shard_size, warm=warm, site_dir=Path(config.site_dir))
+        _builder = search_index.start_builder(numbers, _shard_size, warm=warm, site_dir=Path(config.site_dir),
+                                              reused=reused)
     except search_index.SearchIndexError as error:
         raise Abort(str(error)) from error
     _documents = SearchDocuments.for_build(config)
     return None
 
 
+def _reusable_shards(
+    essays: list[Essay], files: Files, config: MkDocsConfig,
+) -> dict[str, tuple[dict[int, str], dict[str, bytes]]]:
+    # Shards whose essays, indexed template part and Pagefind are those of a kept shard: their
+    # files come from the build cache, and their essays are not handed to Pagefind.
+    _shard_keys.clear()
+    cache = mkdocs_state.build_cache(config)
+    if cache is None:
+        return {}
+    by_number = {essay.number: essay for essay in essays}
+    reused = {}
+    for shard in search_index.plan_shards(by_number, _shard_size):
+        if not shard.numbers:
+            continue
+        members = []
+        for number in shard.numbers:
+            file = files.get_file_from_path(by_number[number].source_name)
+            members.append((by_number[number], "/" + file.url if file is not None else search_index.essay_url(number)))
+        key = _shard_keys[shard.folder] = cache.shard_key(members)
+        kept = cache.shard(key, [essay for essay, _ in members])
+        if kept is not None:
+            reused[shard.folder] = ({essay.number: url for essay, url in members}, kept)
+    return reused
+
+
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
     # The header tells the search script which shards to merge, so opening search costs no
     # request to find them out; one index (up to SHARD_SIZE essays) means none to merge.
-    essays = len(mkdocs_state.of(config).essays)
-    env.globals["essay_search_shards"] = search_index.index_folders(essays, _shard_size)[1:]
+    numbers = (essay.number for essay in mkdocs_state.of(config).essays)
+    env.globals["essay_search_shards"] = search_index.index_folders(numbers, _shard_size)[1:]
     return None
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     essay = mkdocs_state.essay_of(page)
-    if essay is not None and _builder is not None and _documents is not None:
+    if essay is not None and _builder is not None and _documents is not None and _builder.wants(essay.number):
         # The body as the page will show it (this hook runs after the sanitiser), at the page's
         # own address: Pagefind indexes it while MkDocs goes on with the next essay.
-        _builder.add(essay.number, _documents.render(essay, html, page.url), "/" + page.url)
+        cache = mkdocs_state.build_cache(config)
+        document = cache.document(essay) if cache is not None else None
+        if document is None:
+            document = _documents.render(essay, html, page.url)
+            if cache is not None:
+                cache.keep_document(essay, document)
+        _builder.add(essay.number, document, "/" + page.url)
     return None
 
 
@@ -143,13 +181,20 @@ def on_post_build(*, config: MkDocsConfig) -> None:
             raise Abort(str(error)) from error
         log.info("search: %d essays indexed from the pages on disk", indexed)
         return
+    cache = mkdocs_state.build_cache(config)
+
+    def keep(folder: str, shard_files: Mapping[str, bytes]) -> None:
+        if cache is not None and folder in _shard_keys:
+            cache.keep_shard(_shard_keys[folder], shard_files)
+
     try:
-        indexed = search_index.finish_index(builder, site_dir)
+        indexed = search_index.finish_index(builder, site_dir, keep=keep)
     except search_index.SearchIndexError as error:
         raise Abort(str(error)) from error
     finally:
         _stop_builder()
-    log.info("search: %d essays indexed and checked", indexed)
+    log.info("search: %d essays indexed and checked (%d of %d shards from the build cache)",
+             indexed, len(builder.reused), len(builder.shards))
 
 
 def on_build_error(*, error: Exception) -> None:

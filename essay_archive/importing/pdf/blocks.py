@@ -63,8 +63,8 @@ def captions(image: PageImage, lines: Sequence[Line], body_size: float) -> None:
     vertical writing), within its width, in smaller print or starting with a label (写真, 図),
     the caption's further lines in the same print. A line in body-size print without a label is
     taken by its place alone when it stands under the photo within its width while the body
-    text runs on beside it (the photo and caption float in the text): the photo is then marked
-    :attr:`~PageImage.caption_guessed`."""
+    text runs on beside it (the photo and caption float in the text), or when it is centred under
+    the photo and is not a sentence: the photo is then marked :attr:`~PageImage.caption_guessed`."""
     for vertical in (False, True):
         u0, u1, v0, v1 = image.box(vertical)
         # A word processor's frame pads the caption beside the photo by up to a character.
@@ -81,9 +81,12 @@ def captions(image: PageImage, lines: Sequence[Line], body_size: float) -> None:
             small = line.size < SMALL_PRINT * body_size
             if first is None:
                 labelled = CAPTION_START.match(line.text) is not None
-                if (small or labelled) and (within or line.v0 >= v0 - slack):
+                # Within the photo's width, starting at its edge, or centred on it (a caption
+                # longer than a narrow photo is).
+                centred = abs((line.v0 + line.v1) / 2 - (v0 + v1) / 2) <= line.size
+                if (small or labelled) and (within or line.v0 >= v0 - slack or centred):
                     pass
-                elif within and _text_beside(line, lines, v0, v1):
+                elif within and (_text_beside(line, lines, v0, v1) or _centred_fragment(line, v0, v1)):
                     image.caption_guessed = True
                 else:
                     break
@@ -95,6 +98,14 @@ def captions(image: PageImage, lines: Sequence[Line], body_size: float) -> None:
             end = line.u1
         if first is not None:
             return
+
+
+def _centred_fragment(line: Line, low: float, high: float) -> bool:
+    """A line centred under the photo, narrower than it, that is not a sentence: a caption set
+    in body print without a label (body text under a photo starts at the column's edge)."""
+    middle = (low + high) / 2
+    return (abs((line.v0 + line.v1) / 2 - middle) <= line.size and line.v1 - line.v0 < 0.9 * (high - low)
+            and text_import.is_fragment(line.text))
 
 
 def _text_beside(line: Line, lines: Sequence[Line], low: float, high: float) -> bool:

@@ -36,7 +36,7 @@ from essay_archive.importing.pdf.geometry import (
     page_top,
 )
 from essay_archive.importing.pdf.lines import split_orientation
-from essay_archive.importing.pdf.order import find_gutters, reading_order, split_at_gutters
+from essay_archive.importing.pdf.order import gutters_of_document, reading_order, split_at_gutters
 from essay_archive.importing.pdf.paragraphs import Slot, block_edges, find_paragraphs, traced_paragraph
 from essay_archive.importing.text_import import ImportedEssay, SourceError
 
@@ -173,9 +173,14 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
                       "1編ずつの PDF にしてください",
                       f"the PDF holds {len(photos_found)} photos ({MAX_IMAGES} at most); import one essay at a time")
     # Columns first, so that a caption under a photo in one column never takes a line of the next.
+    mains = [[line for line in lines if line.role == "body" and line.vertical == verticals[index]]
+             for index, lines in enumerate(pages)]
+    # A page number centred under two columns stands in their gutter.
+    cores = [[line for line in main if not text_import.is_page_number(line.text)] for main in mains]
+    page_gutters = gutters_of_document(mains, body_size, cores)
     for page_index, lines in enumerate(pages):
-        main = [line for line in lines if line.role == "body" and line.vertical == verticals[page_index]]
-        gutters = find_gutters(main, body_size)
+        main = mains[page_index]
+        gutters = page_gutters[page_index]
         if gutters:
             pages[page_index] = split_at_gutters(main, gutters) + [line for line in lines if line not in main]
     for image in photos_found:
@@ -192,7 +197,8 @@ def _read(pdf: Any, vocabulary: Mapping[str, str], tags: Sequence[str] | None) -
             # Text set across on a page of vertical writing (or the reverse) that is neither a
             # running head nor a caption: read after the page's columns, by guess.
             line.order_guessed = True
-        page_order = reading_order(main, body_size) + sorted(aside, key=lambda line: (line.u0, line.v0))
+        page_order = reading_order(main, body_size, page_gutters[page_index]) + sorted(
+            aside, key=lambda line: (line.u0, line.v0))
         for number, line in enumerate(page_order, start=1):
             line.number = number
         ordered.extend(page_order)

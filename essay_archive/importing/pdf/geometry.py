@@ -45,8 +45,9 @@ UNMAPPED = re.compile(r"^\(cid:[0-9]+\)$")
 MAX_IMAGES = 60
 
 
-#: Images smaller than this (points, either side) or thinner than 1:ASPECT are decoration.
-MIN_PHOTO_SIDE = 36.0
+#: Images smaller than this (points, either side; a photo in a narrow column of an A5 page is
+#: barely larger) or thinner than 1:ASPECT are decoration.
+MIN_PHOTO_SIDE = 30.0
 
 
 MAX_PHOTO_ASPECT = 6.0

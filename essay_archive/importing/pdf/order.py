@@ -32,7 +32,9 @@ def find_gutters(lines: Sequence[Line], body_size: float) -> list[tuple[float, f
     gutters = []
     run_start: int | None = None
     for index, count in enumerate([*bins, peak]):
-        quiet = count <= max(1, peak // 10)
+        # A character or two may reach into a gutter where ten lines or more stand side by
+        # side; on a sparser page (the end of an essay) nothing may.
+        quiet = count <= peak // 10
         if quiet and run_start is None:
             run_start = index
         elif not quiet and run_start is not None:
@@ -78,10 +80,41 @@ def split_at_gutters(lines: Sequence[Line], gutters: Sequence[tuple[float, float
     return cut
 
 
-def reading_order(lines: list[Line], body_size: float) -> list[Line]:
+def gutters_of_document(
+    pages: Sequence[Sequence[Line]], body_size: float, cores: Sequence[Sequence[Line]] | None = None
+) -> list[list[tuple[float, float]]]:
+    """Each page's gutters; a page too short to show its own (the end of an essay balanced over
+    two columns, a line or two in each) takes those of the document's other pages that its text
+    leaves free, with text on both sides. ``cores``: each page's lines less those that may stand
+    in a gutter (page numbers)."""
+    found = [find_gutters(lines, body_size) for lines in pages]
+    known = sorted({gutter for gutters in found for gutter in gutters})
+    for index, lines in enumerate(cores if cores is not None else pages):
+        if found[index] or not known:
+            continue
+        free = [gutter for gutter in known if _free(lines, gutter)]
+        # Of gutters found on several pages at nearly the same place, one is enough.
+        for low, high in free:
+            if not any(low < other_high and high > other_low for other_low, other_high in found[index]):
+                found[index].append((low, high))
+    return found
+
+
+def _free(lines: Sequence[Line], gutter: tuple[float, float]) -> bool:
+    """No character of ``lines`` stands in the gutter, and some stand on each side of it."""
+    low, high = gutter
+    inked = [glyph for line in lines for glyph in line.glyphs if not glyph.text.isspace()]
+    return (bool(inked) and not any(glyph.v0 < high - 1 and glyph.v1 > low + 1 for glyph in inked)
+            and any(glyph.v1 <= low + 1 for glyph in inked) and any(glyph.v0 >= high - 1 for glyph in inked))
+
+
+def reading_order(lines: list[Line], body_size: float,
+                  gutters: Sequence[tuple[float, float]] | None = None) -> list[Line]:
     """Lines in the order they are read: down each column, columns in order; a line across the
-    columns (a heading, a masthead) ends the band of columns above it and is read in its place."""
-    gutters = find_gutters(lines, body_size)
+    columns (a heading, a masthead) ends the band of columns above it and is read in its place.
+    ``gutters``: the page's, when already known (by default found from ``lines``)."""
+    if gutters is None:
+        gutters = find_gutters(lines, body_size)
     lines = split_at_gutters(lines, gutters)
 
     def column_of(line: Line) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from collections import Counter
@@ -11,7 +12,15 @@ from dataclasses import dataclass, field
 from essay_archive.content.messages import bilingual
 from essay_archive.importing import text_import
 from essay_archive.importing.import_trace import Box, Flag, TracedParagraph
-from essay_archive.importing.pdf.geometry import INDENT_BY, PARAGRAPH_SPACE, SHORT_BY, Line, PageImage, line_box
+from essay_archive.importing.pdf.geometry import (
+    INDENT_BY,
+    PARAGRAPH_SPACE,
+    SHORT_BY,
+    SMALL_PRINT,
+    Line,
+    PageImage,
+    line_box,
+)
 from essay_archive.importing.text_import import DoubtfulBreak
 
 #: A line edge reached by at least this share of a column's lines (and two of them) is the edge
@@ -43,12 +52,13 @@ def block_edges(lines: Sequence[Line]) -> None:
 
 def _edge(values: Sequence[float], needed: int) -> float:
     """The first of ``values`` (ordered outermost first) that ``needed`` of them reach within a
-    point; the most common value when none does."""
+    point; the outermost when none does (a column of a line or two)."""
+    ordered = sorted(values)
     for value in values:
-        if sum(1 for other in values if abs(other - value) <= 1.0) >= needed:
+        # Counted by bisection: a column of thousands of lines (a hostile file) stays quick.
+        if bisect.bisect_right(ordered, value + 1.0) - bisect.bisect_left(ordered, value - 1.0) >= needed:
             return value
-    counts = Counter(round(value) for value in values)
-    return float(min(value for value, count in counts.items() if count == max(counts.values())))
+    return values[0]
 
 
 @dataclass
@@ -91,12 +101,17 @@ def line_extents(lines: Sequence[Line], images: Sequence[PageImage]) -> Extents:
         # A float keeps a margin below it that the text wraps round too: a line starting
         # within a line of the caption's foot and set off the photo's side still stands beside
         # it (a line under the photo starts or ends at the column's edge, not beside it).
-        rows = [line for line in on_page if line.u0 < u1 + 1.2 * line.size and line.u1 > u0 + 1
+        # And a frame's margin above the photo: the line just above its top may wrap too, which
+        # shows where the line starts at the photo's side (a line merely ending short above a
+        # photo on its right is no sign).
+        rows = [line for line in on_page if line.u0 < u1 + 1.2 * line.size and line.u1 > u0 - 0.8 * line.size
                 and v0 < line.block_end and v1 > line.block_start]
-        before = [line for line in rows if line.v1 <= v0 + 1]
+        before = [line for line in rows if line.v1 <= v0 + 1 and line.u1 > u0 + 1]
         after = [line for line in rows if line.v0 >= v1 - 1]
+        beside = {id(line) for line in before} | {id(line) for line in after}
         for line in rows:
-            if line not in before and line not in after and line.u0 < u1 - 1:
+            # Glyph boxes hold the ascent: a line whose box grazes the photo's foot is under it.
+            if id(line) not in beside and line.u0 < u1 - 0.3 * line.size and line.u1 > u0 + 0.3 * line.size:
                 extents.overlapping[id(line)] = image
         if before or after:
             extents.floats.add(id(image))
@@ -179,6 +194,12 @@ def find_paragraphs(
     found: list[Paragraph] = []
     doubtful: list[DoubtfulBreak] = []
     current = Paragraph([])
+
+    def small_print(line: Line) -> bool:
+        # By the height across the line too: Latin set sideways in vertical writing reports a
+        # small size but stands as wide as the column.
+        across = statistics.median(glyph.u1 - glyph.u0 for glyph in line.glyphs)
+        return line.size < SMALL_PRINT * body_size and across < SMALL_PRINT * body_size
     slots: list[Slot] = []
     waiting = list(images)
 
@@ -225,7 +246,7 @@ def find_paragraphs(
         current.lines.append(line)
         if id(line) in extents.overlapping:
             current.flag("overlaps-image", line, OVERLAP)
-        if CAPTION_IN_BODY.match(text):
+        if CAPTION_IN_BODY.match(text) or _right_under_a_photo(line, images) or small_print(line):
             current.flag("caption-untied", line, CAPTION_LEFT)
         if line.order_guessed:
             current.flag("order-guessed", line, ORDER_GUESSED)
@@ -245,7 +266,10 @@ def find_paragraphs(
         short_end = short and sentence_end
         if short_end or indented or space:
             reason = "indent" if indented else "figure" if photo_between else "space" if space else "short-line"
-            weak = not sentence_end or (by_indent and not indented and not space)
+            # A break next to small print (a caption's line the import could not tie, a note)
+            # rests on that print's text and place, not the body's.
+            weak = (not sentence_end or (by_indent and not indented and not space)
+                    or small_print(line) or small_print(following))
             if weak and photo_between and not sentence_end:
                 # A photo set inside a paragraph: the paragraph goes on after it.
                 current.flag("weak-break", following, SHORT_JOIN)
@@ -271,8 +295,7 @@ def find_paragraphs(
         slots.append(Slot(image, -1))
     _settle(slots, len(found))
     for paragraph in found:
-        text = paragraph.text
-        if text[-1] not in text_import.SENTENCE_END:
+        if text_import.is_fragment(paragraph.text):
             paragraph.flag("junk", paragraph.lines[-1], FRAGMENT)
     for slot in slots:
         if slot.image.caption_guessed and slot.image.caption_lines:
@@ -282,6 +305,16 @@ def find_paragraphs(
                 # line of the paragraph the photo follows.
                 target.flag("caption-guessed", target.lines[-1], CAPTION_GUESSED)
     return found, doubtful, slots
+
+
+def _right_under_a_photo(line: Line, images: Sequence[PageImage]) -> bool:
+    """The line stands right under a photo, within its width, without a caption tied to it: a
+    caption the import could not tell from the body."""
+    return any(not image.caption_lines and image.page == line.page
+               and -2 <= line.u0 - image.box(line.vertical)[1] <= 1.5 * line.size
+               and line.v0 >= image.box(line.vertical)[2] - line.size
+               and line.v1 <= image.box(line.vertical)[3] + line.size
+               for image in images)
 
 
 def _settle(slots: list[Slot], paragraphs_done: int) -> None:

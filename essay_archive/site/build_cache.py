@@ -1,0 +1,490 @@
+"""The build cache: what depends on one essay alone, kept between builds in ``.cache/build/``.
+
+A build after one essay is merged redid everything: every essay's Markdown, the sanitiser's check,
+the page search indexes and Pagefind's index of every shard. Each of those depends on one essay
+(or one search shard) and on the build's own settings only, so it is kept here, beside the photo
+cache (``.cache/images/``), under a key that covers all it depends on:
+
+- ``bodies/``: an essay's rendered and sanitised body, with its table of contents and anchors.
+  Key: the essay file's bytes and its photos' bytes, the page address, ``mkdocs.yml`` (the
+  Markdown extensions and their settings), ``site_url``, the source of the project's own code
+  (``essay_archive/``, the hooks, every Markdown extension module) and the installed libraries'
+  versions (and Python's).
+- ``documents/``: the part of its page search indexes (``search_documents``). Key: the body's
+  key and the templates that make it (``search-document.html``, ``partials/essay-article.html``).
+- ``shards/``: a search shard's files as Pagefind made them. Key: each essay's document key and
+  address, Pagefind's version and the index settings, so a shard is reused when none of its
+  essays, the indexed template part or Pagefind changed.
+
+Pages that list many essays (listings, tag pages, booklets, the feed) and every page's template
+are made afresh by each build, as before. An essay whose body links elsewhere on the site by a
+relative address, or whose rendering logged a warning, is not kept: its page depends on more
+than itself. Every entry starts with the SHA-256 of the rest of the file: a damaged or cut-off
+entry is found on reading, rebuilt and replaced, never published. A cached body is put through the
+sanitiser again before use. Entries no essay of the build uses are removed at its end, so the
+cache holds about one archive's worth.
+
+``ESSAY_BUILD_CACHE`` (environment) names another folder, or ``off`` for none;
+``ESSAY_BUILD_CACHE_LIBRARIES`` replaces the list of library versions in the keys (tests use it
+to stand for an upgrade).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import re
+import sys
+import threading
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from essay_archive.content.essay import Essay
+
+log = logging.getLogger("mkdocs.build_cache")
+
+#: Where the cache lives, relative to the repository root (ignored by git, kept by CI).
+CACHE_FOLDER = Path(".cache") / "build"
+#: Environment: another cache folder, or ``off``.
+CACHE_VARIABLE = "ESSAY_BUILD_CACHE"
+#: Environment: stands for the installed libraries' versions in every key (tests).
+LIBRARIES_VARIABLE = "ESSAY_BUILD_CACHE_LIBRARIES"
+#: Part of every key: change it when what an entry holds changes.
+FORMAT = "1"
+#: The templates of an essay's search document (``search_documents.TEMPLATE`` and its macro).
+SEARCH_TEMPLATES = ("search-document.html", "partials/essay-article.html")
+_BODIES = "bodies"
+_DOCUMENTS = "documents"
+_SHARDS = "shards"
+#: Addresses a cached body may hold: in-page anchors, other sites, and files of its own folder
+#: (its photos). Anything else is resolved against the other pages of the build.
+_ADDRESS = re.compile(r'\s(?:href|src|srcset)="([^"]*)"')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def seal(payload: bytes) -> bytes:
+    """``payload`` behind a line with its SHA-256, so that damage is found on reading."""
+    return hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+
+
+def unseal(data: bytes) -> bytes | None:
+    """The payload of a sealed entry, or None when it is damaged or cut short."""
+    digest, newline, payload = data.partition(b"\n")
+    if not newline or hashlib.sha256(payload).hexdigest().encode("ascii") != digest:
+        return None
+    return payload
+
+
+def library_versions(environ: Mapping[str, str] | None = None) -> str:
+    """Every installed distribution's name and version, and Python's (or ``ESSAY_BUILD_CACHE_LIBRARIES``)."""
+    environ = os.environ if environ is None else environ
+    override = environ.get(LIBRARIES_VARIABLE)
+    if override is not None:
+        return override
+    return _installed_versions()
+
+
+_versions_lock = threading.Lock()
+_versions: str | None = None
+
+
+def _installed_versions() -> str:
+    global _versions
+    with _versions_lock:
+        if _versions is None:
+            # The folders pip installs distributions' records in are named name-version.dist-info:
+            # listing them costs a millisecond, reading every distribution's metadata a second.
+            names = set()
+            for entry in sys.path:
+                try:
+                    listed = os.listdir(entry or ".")
+                    names.update(name for name in listed if name.endswith((".dist-info", ".egg-info")))
+                except OSError:
+                    continue
+            _versions = "\n".join([sys.version, *sorted(names)])
+        return _versions
+
+
+def code_files(config: Any) -> list[Path]:
+    """The project's code that shapes an essay's body: the package, the hooks, the Markdown extensions."""
+    package = Path(__file__).resolve().parent.parent
+    files = set(package.rglob("*.py"))
+    for module in (config.get("hooks") or {}).values():
+        if getattr(module, "__file__", None):
+            files.add(Path(module.__file__).resolve())
+    for extension in config.markdown_extensions:
+        name = extension if isinstance(extension, str) else type(extension).__module__
+        try:
+            spec = importlib.util.find_spec(name.split(":")[0])
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.origin and spec.origin.endswith(".py"):
+            files.add(Path(spec.origin).resolve())
+    return sorted(files)
+
+
+def _digest(*parts: str | bytes) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def cacheable_body(html: str) -> bool:
+    """True when a rendered body addresses nothing but anchors, other sites and its own photos."""
+    for match in _ADDRESS.finditer(html):
+        for candidate in match[1].split(","):
+            address = candidate.strip().split(" ")[0]
+            if not address or address.startswith("#") or _SCHEME.match(address):
+                continue
+            if "/" in address or address.startswith(".."):
+                return False
+    return True
+
+
+@dataclass(frozen=True)
+class CachedBody:
+    """An essay's body as MkDocs rendered and the sanitiser passed it."""
+
+    content: str
+    #: MkDocs' table of contents as nested ``[title, id, level, children]`` lists.
+    toc: list[Any]
+    title: str | None
+    anchors: list[str]
+
+
+@dataclass
+class Counts:
+    """What the cache did in one build (for the log and the benchmark)."""
+
+    bodies_reused: int = 0
+    bodies_made: int = 0
+    documents_reused: int = 0
+    shards_reused: int = 0
+    shards_made: int = 0
+    damaged: int = 0
+
+
+class BuildCache:
+    """The cache of one build: keys for its essays, and the entries read and written."""
+
+    def __init__(
+        self,
+        folder: Path,
+        settings: str,
+        templates: str,
+        pagefind: str,
+        image_digest: Callable[[Path], str],
+    ) -> None:
+        self.folder = folder
+        self._settings = settings
+        self._templates = templates
+        self._pagefind = pagefind
+        self._image_digest = image_digest
+        self._body_keys: dict[int, str] = {}
+        self._lock = threading.Lock()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="build-cache")
+        self._writes: list[Future[None]] = []
+        #: Essays whose page got its body from the cache in this build.
+        self.served: set[int] = set()
+        #: Essays rendered in this build whose bodies may be kept (no outside address, no warning).
+        self._keepable: set[int] = set()
+        self._used_shards: set[str] = set()
+        self.counts = Counts()
+
+    # --- keys --------------------------------------------------------------------------------
+
+    def body_key(self, essay: Essay) -> str:
+        """The key of ``essay``'s rendered body (see the module's docstring)."""
+        with self._lock:
+            known = self._body_keys.get(essay.number)
+        if known is not None:
+            return known
+        photos = [(image.reference, self._image_digest(image.path)) for image in essay.images]
+        key = _digest(FORMAT, self._settings, essay.url, essay.path.read_bytes(), json.dumps(photos))
+        with self._lock:
+            self._body_keys[essay.number] = key
+        return key
+
+    def document_key(self, essay: Essay) -> str:
+        """The key of ``essay``'s search document: its body's and the templates'."""
+        return _digest(self.body_key(essay), self._templates)
+
+    def shard_key(self, essays: Iterable[tuple[Essay, str]]) -> str:
+        """The key of a shard of ``essays``, each with the address it is indexed under."""
+        parts = [f"{essay.number} {url} {self.document_key(essay)}" for essay, url in essays]
+        return _digest(FORMAT, self._pagefind, "\n".join(parts))
+
+    # --- bodies ------------------------------------------------------------------------------
+
+    def body(self, essay: Essay) -> CachedBody | None:
+        """``essay``'s cached body, or None (not kept, or damaged: then it is removed)."""
+        payload = self._read(self._path(_BODIES, self.body_key(essay), ".json.z"), compressed=True)
+        if payload is None:
+            return None
+        try:
+            data = json.loads(payload)
+            return CachedBody(data["content"], data["toc"], data["title"], data["anchors"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def has_body(self, essay: Essay) -> bool:
+        """True when an entry for ``essay``'s body lies in the cache (not read, so not verified)."""
+        return self._path(_BODIES, self.body_key(essay), ".json.z").is_file()
+
+    def keepable(self, essay: Essay, keep: bool) -> None:
+        """Record whether the body just rendered for ``essay`` may be kept."""
+        with self._lock:
+            (self._keepable.add if keep else self._keepable.discard)(essay.number)
+
+    def keep_body(self, essay: Essay, body: CachedBody) -> bool:
+        """Keep ``essay``'s sanitised body, if its rendering allowed it; returns whether it was kept."""
+        with self._lock:
+            if essay.number not in self._keepable:
+                return False
+            self.counts.bodies_made += 1
+        payload = json.dumps({"content": body.content, "toc": body.toc, "title": body.title,
+                              "anchors": body.anchors}, ensure_ascii=False).encode("utf-8")
+        self._write(self._path(_BODIES, self.body_key(essay), ".json.z"), payload, compressed=True)
+        return True
+
+    def forget_body(self, essay: Essay) -> None:
+        """Drop ``essay``'s body entry (it failed a check on use)."""
+        self._path(_BODIES, self.body_key(essay), ".json.z").unlink(missing_ok=True)
+        with self._lock:
+            self.counts.damaged += 1
+            self.served.discard(essay.number)
+
+    # --- search documents --------------------------------------------------------------------
+
+    def document(self, essay: Essay) -> str | None:
+        """``essay``'s cached search document, if its body came from the cache too."""
+        if essay.number not in self.served:
+            return None
+        payload = self._read(self._path(_DOCUMENTS, self.document_key(essay), ".html.z"), compressed=True)
+        if payload is None:
+            return None
+        with self._lock:
+            self.counts.documents_reused += 1
+        return payload.decode("utf-8")
+
+    def keep_document(self, essay: Essay, document: str) -> None:
+        """Keep ``essay``'s search document, when its body is kept (or came from the cache)."""
+        with self._lock:
+            if essay.number not in self._keepable and essay.number not in self.served:
+                return
+        self._write(self._path(_DOCUMENTS, self.document_key(essay), ".html.z"), document.encode("utf-8"),
+                    compressed=True)
+
+    # --- search shards -----------------------------------------------------------------------
+
+    def shard(self, key: str, essays: Iterable[Essay]) -> dict[str, bytes] | None:
+        """The files of the shard ``key``, if kept whole and every essay's body is kept too
+        (a body not kept may depend on other pages, and so may its search document)."""
+        with self._lock:
+            self._used_shards.add(key)
+        if not all(self.has_body(essay) for essay in essays):
+            return None
+        payload = self._read(self._path(_SHARDS, key, ".pf"), compressed=False)
+        if payload is None:
+            return None
+        try:
+            header, _, data = payload.partition(b"\n")
+            files: dict[str, bytes] = {}
+            offset = 0
+            for name, size in json.loads(header):
+                files[name] = data[offset:offset + size]
+                offset += size
+            if offset != len(data):
+                raise ValueError("sizes do not add up")
+        except (ValueError, TypeError):
+            return None
+        with self._lock:
+            self.counts.shards_reused += 1
+        return files
+
+    def keep_shard(self, key: str, files: Mapping[str, bytes]) -> None:
+        """Keep a shard's files (after they passed the index check)."""
+        names = sorted(files)
+        header = json.dumps([[name, len(files[name])] for name in names]).encode("utf-8")
+        with self._lock:
+            self._used_shards.add(key)
+            self.counts.shards_made += 1
+        self._write(self._path(_SHARDS, key, ".pf"), b"".join([header, b"\n", *(files[name] for name in names)]),
+                    compressed=False)
+
+    # --- the end of a build ------------------------------------------------------------------
+
+    def finish(self, essays: Iterable[Essay]) -> None:
+        """Wait for the writes, and remove the entries no essay of this build uses."""
+        self.flush()
+        keep = {_BODIES: set(), _DOCUMENTS: set(), _SHARDS: set(self._used_shards)}
+        for essay in essays:
+            keep[_BODIES].add(self.body_key(essay))
+            keep[_DOCUMENTS].add(self.document_key(essay))
+        for kind, keys in keep.items():
+            for path in (self.folder / kind).glob("*/*"):
+                if path.name.split(".", 1)[0] not in keys:
+                    path.unlink(missing_ok=True)
+
+    def flush(self) -> None:
+        """Wait for the entries being written."""
+        with self._lock:
+            writes, self._writes = self._writes, []
+        for write in writes:
+            try:
+                write.result()
+            except OSError as error:  # a cache that cannot be written only costs the next build time
+                log.warning("build cache: %s", error)
+
+    def close(self) -> None:
+        """Stop the writer thread (after ``flush``)."""
+        self.flush()
+        self._writer.shutdown(wait=True)
+
+    def size(self) -> int:
+        """Bytes the cache takes on disk."""
+        return sum(path.stat().st_size for path in self.folder.rglob("*") if path.is_file())
+
+    # --- files -------------------------------------------------------------------------------
+
+    def _path(self, kind: str, key: str, suffix: str) -> Path:
+        return self.folder / kind / key[:2] / f"{key}{suffix}"
+
+    def _read(self, path: Path, *, compressed: bool) -> bytes | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        payload = unseal(data)
+        if payload is not None and compressed:
+            try:
+                payload = zlib.decompress(payload)
+            except zlib.error:
+                payload = None
+        if payload is None:
+            log.info("build cache: %s is damaged; it is made again", path.relative_to(self.folder))
+            path.unlink(missing_ok=True)
+            with self._lock:
+                self.counts.damaged += 1
+        return payload
+
+    def _write(self, path: Path, payload: bytes, *, compressed: bool) -> None:
+        def write() -> None:
+            data = seal(zlib.compress(payload, 1) if compressed else payload)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            temporary.replace(path)
+
+        future = self._writer.submit(write)
+        with self._lock:
+            self._writes.append(future)
+
+
+def folder_for(root: Path, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The cache folder of the repository at ``root``; None when ``ESSAY_BUILD_CACHE=off``."""
+    environ = os.environ if environ is None else environ
+    override = environ.get(CACHE_VARIABLE, "").strip()
+    if override.lower() == "off":
+        return None
+    return Path(override) if override else root / CACHE_FOLDER
+
+
+def settings_digest(config: Any, environ: Mapping[str, str] | None = None) -> str:
+    """What every essay's body depends on besides the essay: configuration, code, libraries."""
+    parts: list[str | bytes] = [Path(config.config_file_path).read_bytes(), str(config.site_url),
+                                str(config.use_directory_urls), library_versions(environ)]
+    for path in code_files(config):
+        parts += [path.name, path.read_bytes()]
+    return _digest(*parts)
+
+
+def templates_digest(config: Any) -> str:
+    """The source of the templates an essay's search document is made from, as the theme finds them."""
+    env = config.theme.get_env()
+    parts: list[str | bytes] = []
+    for name in SEARCH_TEMPLATES:
+        source, _, _ = env.loader.get_source(env, name)
+        parts += [name, source]
+    return _digest(*parts)
+
+
+def toc_data(toc: Iterable[Any]) -> list[Any]:
+    """MkDocs' table of contents as plain lists (see :class:`CachedBody`)."""
+    return [[link.title, link.id, link.level, toc_data(link.children)] for link in toc]
+
+
+def toc_from(data: list[Any]) -> Any:
+    """MkDocs' table of contents from :func:`toc_data`'s lists."""
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+    def links(items: list[Any]) -> list[Any]:
+        made = []
+        for title, anchor, level, children in items:
+            link = AnchorLink(title, anchor, level)
+            link.children = links(children)
+            made.append(link)
+        return made
+
+    return TableOfContents(links(data))
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen += 1
+
+
+@contextmanager
+def counting_warnings() -> Iterator[_Warnings]:
+    """Count the warnings logged inside the block (a body rendered with a warning is not kept)."""
+    handler = _Warnings()
+    # MkDocs' own logger does not pass its records on to the root logger.
+    loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def render_through_cache(page: Any, essay: Essay, cache: BuildCache, config: Any, files: Any) -> None:
+    """``page.render`` for an essay page: its body from the cache when kept, else :func:`render_afresh`."""
+    body = cache.body(essay)
+    if body is None:
+        render_afresh(page, essay, cache, config, files)
+        return
+    page.content = body.content
+    page.toc = toc_from(body.toc)
+    page._title_from_render = body.title
+    page.present_anchor_ids = set(body.anchors)
+    # What MkDocs' render sets for a page without links to other pages' anchors (kept bodies have none).
+    page.links_to_anchors = {}
+    with cache._lock:
+        cache.served.add(essay.number)
+        cache.counts.bodies_reused += 1
+
+
+def render_afresh(page: Any, essay: Essay, cache: BuildCache, config: Any, files: Any) -> None:
+    """Render ``page`` with MkDocs itself, noting whether its body may be kept."""
+    from mkdocs.structure.pages import Page
+
+    with counting_warnings() as warnings:
+        Page.render(page, config, files)
+    cache.keepable(essay, warnings.seen == 0 and cacheable_body(page.content or ""))

@@ -1,0 +1,415 @@
+"""A warm build equals a cold one: the build cache (``.cache/build/``) never changes what is published.
+
+Six synthetic essays, three numbers to a search shard (so two shards, three with a seventh essay),
+built cold once for the module; each test copies that project with its cache, changes one thing,
+builds again with the cache (warm), and compares every file of the site with a cold build of the
+same sources (an empty cache). The builds run in this process and the sites are small (the
+vocabulary holds only the tags the essays use), but each build still starts Pagefind, so a test
+costs one or two builds: about two CPU seconds each.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import sys
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import synthetic_archive
+import yaml
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from essay_archive.site import build_cache
+
+ESSAYS = 6
+SHARD_SIZE = "3"
+#: A project-local Markdown extension, so that a test can change an extension's code.
+EXTENSION = "cache_test_marker"
+EXTENSION_CODE = '''"""Marks the first 北朝鮮 of a body (a stand-in for any extension's output)."""
+import markdown
+
+
+class _Mark(markdown.postprocessors.Postprocessor):
+    def run(self, text):
+        return text.replace("北朝鮮", "北朝鮮{mark}", 1)
+
+
+class Marker(markdown.Extension):
+    def extendMarkdown(self, md):
+        md.postprocessors.register(_Mark(md), "cache_test_marker", 0)
+
+
+def makeExtension(**kwargs):
+    return Marker(**kwargs)
+'''
+
+
+@dataclass
+class Build:
+    """A project and what one build of it left: the site's files and the cache's counts."""
+
+    project: Path
+    site: dict[str, bytes]
+    counts: build_cache.Counts | None
+
+
+def write_extension(folder: Path, mark: str) -> None:
+    (folder / f"{EXTENSION}.py").write_text(EXTENSION_CODE.replace("{mark}", mark), encoding="utf-8")
+
+
+def make_project(root: Path) -> Path:
+    project = synthetic_archive.write_archive(root, ESSAYS)
+    # Only the tags the essays use: a tag page and a booklet fewer for each of the others.
+    used = set()
+    for path in (project / "essays").glob("*.md"):
+        used.update(yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])["tags"])
+    tags = project / "essays" / "tags.yml"
+    vocabulary = yaml.safe_load(tags.read_text(encoding="utf-8"))
+    tags.write_text(yaml.safe_dump({name: value for name, value in vocabulary.items() if name in used},
+                                   allow_unicode=True, sort_keys=False), encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        config.replace("  - pymdownx.tilde\n", f"  - pymdownx.tilde\n  - {EXTENSION}\n"), encoding="utf-8")
+    write_extension(project, "")
+    return project
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def _builder(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Build]:
+    """``build(project, libraries=None)``: an in-process ``mkdocs build --strict`` with the project's cache."""
+    monkeypatch.setenv("ESSAY_SEARCH_SHARD_SIZE", SHARD_SIZE)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    counts: list[build_cache.Counts] = []
+    real_finish = build_cache.BuildCache.finish
+
+    def finish(self: build_cache.BuildCache, essays: object) -> None:
+        counts.append(self.counts)
+        real_finish(self, essays)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_cache.BuildCache, "finish", finish)
+
+    def build(project: Path, libraries: str | None = None) -> Build:
+        monkeypatch.setenv("ESSAY_BUILD_CACHE", str(project / ".cache" / "build"))
+        monkeypatch.setenv("ESSAY_IMAGE_CACHE", str(project / ".cache" / "images"))
+        if libraries is None:
+            monkeypatch.delenv(build_cache.LIBRARIES_VARIABLE, raising=False)
+        else:
+            monkeypatch.setenv(build_cache.LIBRARIES_VARIABLE, libraries)
+        # The extension as the project now has it, not as an earlier build imported it.
+        sys.path.insert(0, str(project))
+        sys.modules.pop(EXTENSION, None)
+        site = project / "site"
+        counts.clear()
+        try:
+            mkdocs_build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True))
+        finally:
+            sys.path.remove(str(project))
+            sys.modules.pop(EXTENSION, None)
+        return Build(project, site_files(site), counts[0] if counts else None)
+
+    return build
+
+
+@pytest.fixture()
+def builder(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Build]:
+    return _builder(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    """The project built cold once, with its cache; and its site's files."""
+    project = make_project(tmp_path_factory.mktemp("cache") / "project")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        first = _builder(monkeypatch)(project)
+    assert first.counts is not None and first.counts.bodies_reused == 0
+    return project, first.site
+
+
+def copy(project: Path, into: Path) -> Path:
+    return Path(shutil.copytree(project, into, ignore=shutil.ignore_patterns("site", "__pycache__")))
+
+
+def warm_and_cold(
+    builder: Callable[..., Build], baseline: tuple[Path, dict[str, bytes]], tmp_path: Path,
+    change: Callable[[Path], None], *, libraries: str | None = None, same_sources: bool = False,
+) -> Build:
+    """Change a copy of the built project, build it warm; compare with a cold build of the same sources
+    (with ``same_sources``, the baseline's own cold build)."""
+    project = copy(baseline[0], tmp_path / "warm")
+    change(project)
+    warm = builder(project, libraries=libraries)
+    if same_sources:
+        assert_same_site(warm.site, baseline[1])
+        return warm
+    fresh = copy(project, tmp_path / "cold")
+    shutil.rmtree(fresh / ".cache" / "build")
+    cold = builder(fresh, libraries=libraries)
+    assert cold.counts is not None and cold.counts.bodies_reused == cold.counts.shards_reused == 0
+    assert_same_site(warm.site, cold.site)
+    return warm
+
+
+def assert_same_site(warm: dict[str, bytes], cold: dict[str, bytes]) -> None:
+    """Every file the same, byte for byte, but for how Pagefind orders filter values.
+
+    Two Pagefind runs over the same pages write each filter's values (tag: 北朝鮮, 外交…) in the
+    order of a Rust hash map, which differs from process to process; the filter file's name is a
+    hash of its bytes, so the metadata that names it, and the entry file that names the metadata,
+    differ too. Those three kinds of file are compared by what they hold (decoded, values sorted);
+    every other file, fragments and word index included, byte for byte.
+    """
+    assert sorted(_without_filters(warm)) == sorted(_without_filters(cold))
+    different = [name for name in _without_filters(warm) if warm[name] != cold[name]]
+    assert different == [], different
+    folders = sorted({name.split("/", 1)[0] for name in warm if name.startswith("pagefind")})
+    for folder in folders:
+        assert _index_semantics(warm, folder) == _index_semantics(cold, folder), folder
+
+
+def _is_filter_or_meta(name: str) -> bool:
+    return name.startswith("pagefind") and (
+        "/filter/" in name or name.endswith((".pf_meta", "/pagefind-entry.json")))
+
+
+def _without_filters(site: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: content for name, content in site.items() if not _is_filter_or_meta(name)}
+
+
+def _index_semantics(site: dict[str, bytes], folder: str) -> object:
+    """An index folder's entry, metadata and filters, decoded, with filter files in place of their names."""
+    filters = {}
+    for name, content in site.items():
+        if name.startswith(f"{folder}/filter/"):
+            filter_name, values = _cbor(gzip.decompress(content)[len(MAGIC):])
+            filters[name.rsplit("/", 1)[1].removesuffix(".pf_filter")] = (
+                filter_name, sorted((value, tuple(pages)) for value, pages in values))
+    entry = json.loads(site[f"{folder}/pagefind-entry.json"])
+    metas = {}
+    for language, details in entry["languages"].items():
+        meta = _cbor(gzip.decompress(site[f"{folder}/pagefind.{details.pop('hash')}.pf_meta"])[len(MAGIC):])
+        metas[language] = _with_filters(meta, filters)
+    return entry, metas
+
+
+def _with_filters(value: object, filters: dict[str, object]) -> object:
+    if isinstance(value, str):
+        return filters.get(value, value)
+    if isinstance(value, list):
+        items = [_with_filters(item, filters) for item in value]
+        # The list of (filter name, filter) pairs is in hash-map order too.
+        if items and all(isinstance(item, list) and len(item) == 2 and isinstance(item[1], tuple) for item in items):
+            return sorted(items, key=repr)
+        return items
+    return value
+
+
+#: Every Pagefind index file starts with this once decompressed; CBOR follows.
+MAGIC = b"pagefind_dcd"
+
+
+def _cbor(data: bytes) -> object:
+    """Decode the CBOR Pagefind writes (integers, strings, arrays, maps)."""
+    value, end = _cbor_item(data, 0)
+    assert end == len(data)
+    return value
+
+
+def _cbor_item(data: bytes, at: int) -> tuple[object, int]:
+    major, info = data[at] >> 5, data[at] & 0x1F
+    at += 1
+    if info < 24:
+        argument = info
+    else:
+        width = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+        argument, at = int.from_bytes(data[at:at + width], "big"), at + width
+    if major == 0:
+        return argument, at
+    if major == 1:
+        return -1 - argument, at
+    if major in (2, 3):
+        chunk = data[at:at + argument]
+        return (chunk.decode("utf-8") if major == 3 else chunk), at + argument
+    if major == 4:
+        items = []
+        for _ in range(argument):
+            item, at = _cbor_item(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        pairs = {}
+        for _ in range(argument):
+            key, at = _cbor_item(data, at)
+            pairs[key], at = _cbor_item(data, at)
+        return pairs, at
+    raise AssertionError(f"CBOR major type {major} at {at}")
+
+
+def essay_path(project: Path, number: int) -> Path:
+    return project / "essays" / f"{number:04d}.md"
+
+
+# --- One thing changed ----------------------------------------------------------------------
+
+Baseline = tuple[Path, dict[str, bytes]]
+
+
+def test_one_essay_edited(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    def edit(project: Path) -> None:
+        path = essay_path(project, 2)
+        path.write_text(path.read_text(encoding="utf-8") + "\n最後に一段落を足しました。\n", encoding="utf-8")
+
+    warm = warm_and_cold(builder, baseline, tmp_path, edit)
+    assert warm.counts is not None
+    assert (warm.counts.bodies_reused, warm.counts.bodies_made) == (ESSAYS - 1, 1)
+    # Essays 1-3 share a shard: it is indexed again; 4-6 come from the cache.
+    assert (warm.counts.shards_reused, warm.counts.shards_made) == (1, 1)
+    assert "最後に一段落を足しました" in warm.site["essays/2/index.html"].decode()
+
+
+def test_one_essay_added(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    def add(project: Path) -> None:
+        text = essay_path(project, ESSAYS).read_text(encoding="utf-8")
+        text = text.replace(f"number: {ESSAYS}\n", f"number: {ESSAYS + 1}\n").replace("2024-12-31", "2025-01-31")
+        essay_path(project, ESSAYS + 1).write_text(text.replace("を考える", "を改めて考える", 1), encoding="utf-8")
+
+    warm = warm_and_cold(builder, baseline, tmp_path, add)
+    assert warm.counts is not None
+    assert (warm.counts.bodies_reused, warm.counts.bodies_made) == (ESSAYS, 1)
+    # Essay 7 starts a shard of its own (numbers 7-9); the shards of 1-3 and 4-6 are reused.
+    assert (warm.counts.shards_reused, warm.counts.shards_made) == (2, 1)
+    assert "essays/7/index.html" in warm.site
+
+
+def test_one_essay_deleted(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    warm = warm_and_cold(builder, baseline, tmp_path, lambda project: essay_path(project, 5).unlink())
+    assert warm.counts is not None
+    assert (warm.counts.bodies_reused, warm.counts.bodies_made) == (ESSAYS - 1, 0)
+    assert (warm.counts.shards_reused, warm.counts.shards_made) == (1, 1)
+    assert "essays/5/index.html" not in warm.site
+    # The deleted essay's entries are gone from the cache.
+    assert len(list((warm.project / ".cache" / "build" / "bodies").glob("*/*"))) == ESSAYS - 1
+
+
+def test_tags_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    def describe(project: Path) -> None:
+        path = project / "essays" / "tags.yml"
+        tags = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for tag in tags.values():
+            tag["description"] += "（改訂）"
+        path.write_text(yaml.safe_dump(tags, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    warm = warm_and_cold(builder, baseline, tmp_path, describe)
+    assert warm.counts is not None
+    # The essays' bodies and search documents do not show the vocabulary: all reused.
+    assert (warm.counts.bodies_reused, warm.counts.shards_reused, warm.counts.shards_made) == (ESSAYS, 2, 0)
+    assert "（改訂）" in warm.site["tags/index.html"].decode()
+
+
+def test_template_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    def mark_body(project: Path) -> None:
+        path = project / "overrides" / "partials" / "essay-article.html"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('<div class="essay-body">', '<div class="essay-body"><p>（本文）</p>'),
+                        encoding="utf-8")
+
+    warm = warm_and_cold(builder, baseline, tmp_path, mark_body)
+    assert warm.counts is not None
+    # The indexed part of the page changed: bodies are reused, every shard is indexed again.
+    assert (warm.counts.bodies_reused, warm.counts.shards_reused, warm.counts.shards_made) == (ESSAYS, 0, 2)
+    assert "<p>（本文）</p>" in warm.site["essays/3/index.html"].decode()
+
+
+def test_mkdocs_yml_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    def no_tilde(project: Path) -> None:
+        path = project / "mkdocs.yml"
+        path.write_text(path.read_text(encoding="utf-8").replace("  - pymdownx.tilde\n", ""), encoding="utf-8")
+
+    warm = warm_and_cold(builder, baseline, tmp_path, no_tilde)
+    assert warm.counts is not None
+    assert (warm.counts.bodies_reused, warm.counts.bodies_made, warm.counts.shards_reused) == (0, ESSAYS, 0)
+
+
+def test_extension_code_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    warm = warm_and_cold(builder, baseline, tmp_path, lambda project: write_extension(project, "（注）"))
+    assert warm.counts is not None
+    assert (warm.counts.bodies_reused, warm.counts.bodies_made, warm.counts.shards_reused) == (0, ESSAYS, 0)
+    assert any("北朝鮮（注）" in content.decode("utf-8", "replace") for content in warm.site.values())
+
+
+def test_library_version_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    # The sources stay; an upgrade (stood for by the versions in the keys) rebuilds everything.
+    warm = warm_and_cold(builder, baseline, tmp_path, lambda project: None, libraries="markdown==99",
+                         same_sources=True)
+    assert warm.counts is not None
+    assert (warm.counts.bodies_reused, warm.counts.bodies_made, warm.counts.shards_reused) == (0, ESSAYS, 0)
+
+
+def test_nothing_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    warm = warm_and_cold(builder, baseline, tmp_path, lambda project: None, same_sources=True)
+    assert warm.counts is not None
+    assert (warm.counts.bodies_reused, warm.counts.shards_reused, warm.counts.shards_made) == (ESSAYS, 2, 0)
+
+
+# --- A damaged cache -------------------------------------------------------------------------
+
+
+def test_damaged_entries_are_found_made_again_and_never_published(
+    builder: Callable[..., Build], baseline: Baseline, tmp_path: Path,
+) -> None:
+    def spoil(project: Path) -> None:
+        cache = project / ".cache" / "build"
+        bodies = sorted((cache / "bodies").glob("*/*"))
+        # Cut short, as an interrupted write or upload would leave it.
+        bodies[0].write_bytes(bodies[0].read_bytes()[:100])
+        # Whole and correctly sealed, but not what the build kept: it must never reach a page.
+        body = json.loads(zlib.decompress(build_cache.unseal(bodies[1].read_bytes()) or b""))
+        body["content"] = "<script>alert(1)</script>" + body["content"]
+        bodies[1].write_bytes(build_cache.seal(zlib.compress(json.dumps(body).encode("utf-8"))))
+        # One bit changed, as a bad disk would leave it: a shard (so it is indexed again and its
+        # essays' search documents are read) and every search document.
+        for entry in [sorted((cache / "shards").glob("*/*"))[0], *(cache / "documents").glob("*/*")]:
+            data = entry.read_bytes()
+            entry.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+
+    warm = warm_and_cold(builder, baseline, tmp_path, spoil, same_sources=True)
+    assert warm.counts is not None
+    # The cut body, the poisoned body, the shard, and the documents read for it (1 to 3).
+    assert 4 <= warm.counts.damaged <= 6, warm.counts
+    assert warm.counts.shards_made == 1
+    assert not any(b"alert(1)" in content for content in warm.site.values())
+    # Made again and kept whole (documents of the other shard were not read, so not mended).
+    for entry in (warm.project / ".cache" / "build").rglob("*"):
+        if entry.is_file() and "documents" not in entry.parts:
+            assert build_cache.unseal(entry.read_bytes()) is not None, entry
+
+
+# --- What is kept -----------------------------------------------------------------------------
+
+
+def test_a_body_addressing_other_pages_is_not_kept() -> None:
+    # Its links are resolved against the build's other pages: it depends on more than itself.
+    assert build_cache.cacheable_body('<p id="p1"><a href="#fn:1">1</a> <a href="https://example.org/">x</a></p>')
+    assert build_cache.cacheable_body(
+        '<img src="photo-1-800w.jpg" srcset="photo-1-400w.jpg 400w, photo-1-800w.jpg 800w">')
+    assert not build_cache.cacheable_body('<a href="../585/">前の号</a>')
+    assert not build_cache.cacheable_body('<a href="../../tags/北朝鮮/">北朝鮮</a>')
+    assert not build_cache.cacheable_body('<img src="p.jpg" srcset="p-400w.jpg 400w, ../0585/p.jpg 800w">')
+
+
+def test_a_sealed_entry_refuses_any_damage() -> None:
+    sealed = build_cache.seal(b"payload")
+    assert build_cache.unseal(sealed) == b"payload"
+    assert build_cache.unseal(sealed[:-1]) is None
+    assert build_cache.unseal(sealed[:-1] + b"X") is None
+    assert build_cache.unseal(b"") is None
+    assert build_cache.unseal(sealed.replace(b"\n", b" ", 1)) is None
