@@ -232,8 +232,8 @@ class SiteFiles:
         self._digests: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
-    def path_of(self, address: str) -> Path | None:
-        """The file the loopback server sends for ``address`` (``/essays/586/``), or None."""
+    def path_of(self, address: str) -> Path:
+        """The file the loopback server sends for ``address`` (``/essays/586/``)."""
         relative = urllib.parse.unquote(urllib.parse.urlsplit(address).path).lstrip("/")
         path = self.site_dir / relative
         if relative == "" or relative.endswith("/"):
@@ -245,9 +245,8 @@ class SiteFiles:
         with self._lock:
             if address in self._digests:
                 return self._digests[address]
-        path = self.path_of(address)
         try:
-            value = hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else None
+            value = hashlib.sha256(self.path_of(address).read_bytes()).hexdigest()
         except OSError:
             value = None
         with self._lock:
@@ -671,9 +670,8 @@ def publish(
     keys: dict[Handout, str] = {}
     to_print: list[Handout] = []
     for handout in handouts:
-        page = files.path_of("/" + handout.page_url)
         try:
-            html = page.read_bytes() if page is not None else b""
+            html = files.path_of("/" + handout.page_url).read_bytes()
         except OSError as error:
             raise HandoutError(f"{handout.page_url}: the page to print is missing ({error})") from error
         keys[handout] = key = cache.key(handout, html)
