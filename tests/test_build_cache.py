@@ -445,3 +445,19 @@ def test_a_sealed_entry_refuses_any_damage() -> None:
     assert build_cache.unseal(sealed[:-1] + b"X") is None
     assert build_cache.unseal(b"") is None
     assert build_cache.unseal(sealed.replace(b"\n", b" ", 1)) is None
+
+
+def test_library_versions_do_not_depend_on_the_folder_a_build_starts_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `python -m mkdocs` puts the current folder on the path; a checkout may hold an .egg-info.
+    (tmp_path / "essay_archive.egg-info").mkdir()
+    (tmp_path / "other-1.0.dist-info").mkdir()
+    monkeypatch.setattr(build_cache, "_versions", None)
+    before = build_cache.library_versions({})
+    monkeypatch.setattr(build_cache, "_versions", None)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", ["", str(tmp_path), *sys.path])
+    assert build_cache.library_versions({}) == before
+    assert "mkdocs-" in before and "other-1.0" not in before
+    assert build_cache.library_versions({build_cache.LIBRARIES_VARIABLE: "markdown==99"}) == "markdown==99"
