@@ -343,6 +343,12 @@ CASES: dict[str, Case] = {
     # Photos in frames at the side, the text flowing round them.
     "lo-wrapped": Case(libreoffice_pdf, photos=PHOTOS, layout="word processor, wrapped photos",
                        options={"photo": "framed", "photo_width": 60}),
+    # Frames at both sides, no indents, empty paragraphs as spacing: a line starts at a frame's
+    # side just above the photo.
+    "lo-wrapped-no-indent": Case(libreoffice_pdf, photos=(PHOTOS[0], PHOTOS[2]),
+                                 layout="word processor, wrapped photos",
+                                 options={"size": 10, "indent": "none", "photo": "framed", "photo_width": 70,
+                                          "spacing": 1.2}),
     # Title across the page, the body in a two-column section, inline photos in the columns.
     "lo-two-columns": Case(libreoffice_pdf, photos=PHOTOS, layout="word processor, two columns",
                            options={"columns": 2, "size": 9.5, "photo_width": 60}),
@@ -387,6 +393,14 @@ CASES: dict[str, Case] = {
     "web-float-two-columns-letter": Case(browser_floats, photos=(PHOTOS[1],), layout="browser, floats in two columns",
                                          options={"size": 8.5, "columns": 2, "photo_width": "45%",
                                                   "format": "Letter"}),
+    # A5 in two columns: photos floated in a narrow column are barely an inch wide.
+    "web-float-two-columns-a5": Case(browser_floats, photos=PHOTOS, layout="browser, floats in two columns",
+                                     options={"size": 11, "columns": 2, "indent": False, "photo_width": "35%",
+                                              "format": "A5"}),
+    # Hard: a figure at the foot of a column whose caption the browser carried to the next page.
+    "web-caption-next-page": Case(browser_floats, photos=PHOTOS, layout="browser, floats in two columns", hard=True,
+                                  options={"size": 11, "columns": 2, "photo_width": "35%", "line_height": 1.5,
+                                           "format": "Letter"}),
     # Hard: two columns, paragraphs neither indented nor spaced.
     "web-two-columns-plain": Case(browser_floats, paragraphs=SEED_PARAGRAPHS[:14], photos=PHOTOS[:1],
                                   layout="browser, floats in two columns", hard=True,

@@ -70,6 +70,8 @@ class Extents:
     starts: dict[int, float] = field(default_factory=dict)
     ends: dict[int, float] = field(default_factory=dict)
     floats: set[int] = field(default_factory=set)
+    #: for each float (by id), the ids of the lines beside it
+    beside: dict[int, set[int]] = field(default_factory=dict)
     overlapping: dict[int, PageImage] = field(default_factory=dict)
 
     def start(self, line: Line) -> float:
@@ -115,6 +117,7 @@ def line_extents(lines: Sequence[Line], images: Sequence[PageImage]) -> Extents:
                 extents.overlapping[id(line)] = image
         if before or after:
             extents.floats.add(id(image))
+            extents.beside[id(image)] = {id(line) for line in before} | {id(line) for line in after}
         if before:
             reach = max(line.v1 for line in before)
             for line in before:
@@ -294,6 +297,18 @@ def find_paragraphs(
     for image in waiting:
         slots.append(Slot(image, -1))
     _settle(slots, len(found))
+    # A float goes after the paragraph that starts beside its top (its top may graze the end of
+    # the paragraph before, where a frame's margin lets that paragraph's last lines wrap); in
+    # the middle of a paragraph, after that paragraph.
+    paragraph_of = {id(member): number for number, paragraph in enumerate(found, start=1)
+                    for member in paragraph.lines}
+    for slot in slots:
+        image = slot.image
+        numbers = {paragraph_of[line] for line in extents.beside.get(id(image), ()) if line in paragraph_of}
+        starting = [number for number in numbers if found[number - 1].lines[0].page == image.page
+                    and abs(found[number - 1].lines[0].u0 - image.u0) <= 1.5 * found[number - 1].lines[0].size]
+        if starting:
+            slot.after = min(starting, key=lambda number: abs(found[number - 1].lines[0].u0 - image.u0))
     for paragraph in found:
         if text_import.is_fragment(paragraph.text):
             paragraph.flag("junk", paragraph.lines[-1], FRAGMENT)
