@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import re
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import make_pdf_fixtures as base
-from make_pdf_fixtures import DATE_LINE, MASTHEAD, NUMBER_LINE, SEED_PARAGRAPHS, TITLE, Photo, jpeg
+from make_pdf_fixtures import DATE_LINE, MASTHEAD, NUMBER_LINE, SEED_PARAGRAPHS, TITLE, Photo, jpeg, stable
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "tests" / "import-layout"
@@ -424,16 +423,6 @@ def pdftotext(pdf: bytes) -> str:
         subprocess.run(["pdftotext", "-enc", "UTF-8", str(source), str(Path(folder) / "out.txt")],
                        check=True, capture_output=True, timeout=60)
         return (Path(folder) / "out.txt").read_text(encoding="utf-8")
-
-
-def stable(data: bytes) -> bytes:
-    """Creation dates and document ids zeroed (same length: offsets stay valid), so a file
-    made again compares equal when nothing changed."""
-    data = re.sub(rb"/(?:CreationDate|ModDate) ?\(D:[0-9+\-Z']+\)",
-                  lambda match: re.sub(rb"[0-9]", b"0", match.group()), data)
-    return re.sub(rb"/ID ?\[ ?<[0-9A-Fa-f]+> ?<[0-9A-Fa-f]+> ?\]",
-                  lambda match: re.sub(rb"<[0-9A-Fa-f]+>", lambda hex_: b"<" + b"0" * (len(hex_.group()) - 2)
-                                       + b">", match.group()), data)
 
 
 def main(argv: list[str] | None = None) -> int:
