@@ -425,6 +425,16 @@ CASES: dict[str, Case] = {
 }
 
 
+def stable(data: bytes) -> bytes:
+    """Creation dates and document ids zeroed (same length: offsets stay valid), so a file
+    made again (Chromium and LibreOffice stamp the time) compares equal when nothing changed."""
+    data = re.sub(rb"/(?:CreationDate|ModDate) ?\(D:[0-9+\-Z']+\)",
+                  lambda match: re.sub(rb"[0-9]", b"0", match.group()), data)
+    return re.sub(rb"/ID ?\[ ?<[0-9A-Fa-f]+> ?<[0-9A-Fa-f]+> ?\]",
+                  lambda match: re.sub(rb"<[0-9A-Fa-f]+>", lambda hex_: b"<" + b"0" * (len(hex_.group()) - 2)
+                                       + b">", match.group()), data)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write ``tests/import-pdf/<case>.pdf`` for the cases named (default: all)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -434,11 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown cases: {', '.join(unknown)}")
     for name in args.cases or CASES:
-        data = CASES[name].make(CASES[name])
-        # Chromium stamps the time; zeroing its digits (same length: the offsets stay valid) keeps
-        # regenerated files comparable.
-        data = re.sub(rb"/(?:CreationDate|ModDate) ?\(D:[0-9+\-Z']+\)",
-                      lambda match: re.sub(rb"[0-9]", b"0", match.group()), data)
+        data = stable(CASES[name].make(CASES[name]))
         target = OUT / f"{name}.pdf"
         target.write_bytes(data)
         print(f"{target.relative_to(REPO)}: {len(data) // 1024} KB", file=sys.stderr)

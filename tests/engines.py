@@ -118,6 +118,35 @@ class Engine:
         return OUTPUT / f"{self.name}-{name}.png"
 
 
+
+class WebDriverEngine(Engine):
+    """An engine driven by Selenium (Firefox over BiDi, WebKit over classic WebDriver)."""
+
+    def __init__(self, driver: Any, base: str) -> None:
+        self.driver = driver
+        self.base = base
+
+    def run(self, body: str, *args: Any) -> Any:
+        return self.driver.execute_script(body, *args)
+
+    def element(self, body: str) -> Any:
+        return self.driver.execute_script(body)
+
+    def click(self, element: Any) -> None:
+        element.click()
+
+    def type(self, element: Any, text: str) -> None:
+        element.send_keys(text)
+
+    def before_screenshot(self) -> None:
+        """What the engine needs before its snapshot shows the page as it is now (nothing by default)."""
+
+    def screenshot(self, name: str) -> Path:
+        path = self.screenshot_path(name)
+        self.before_screenshot()
+        self.driver.save_screenshot(str(path))
+        return path
+
 # --- Finding things as a reader does ------------------------------------------------------------
 
 #: The search box: the text field labelled エッセイを検索 (or whatever names it 検索).

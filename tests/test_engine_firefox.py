@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from .engines import (  # noqa: F401 - the shared tests, collected in this module
-    Engine,
+    WebDriverEngine,
     test_dark_palette_as_the_reader_switches_it,
     test_essay_reads_without_errors,
     test_nothing_is_wider_than_a_phone,
@@ -45,14 +45,13 @@ def geckodriver() -> str:
     return str(Path(next(iter(spec.submodule_search_locations))) / name)
 
 
-class Firefox(Engine):
+class Firefox(WebDriverEngine):
     name = "firefox"
     REPORTS = "Firefox (WebDriver BiDi log.entryAdded): console messages, uncaught errors, CSP refusals"
     PAGE_MARGIN_BOXES = False
 
     def __init__(self, driver: Any, base: str) -> None:
-        self.driver = driver
-        self.base = base
+        super().__init__(driver, base)
         self.context = driver.current_window_handle
         self.log: list[str] = []
         self.lock = threading.Condition()
@@ -75,23 +74,6 @@ class Firefox(Engine):
         with self.lock:
             self.log.clear()
         self.driver.get(self.base + path)
-
-    def run(self, body: str, *args: Any) -> Any:
-        return self.driver.execute_script(body, *args)
-
-    def element(self, body: str) -> Any:
-        return self.driver.execute_script(body)
-
-    def click(self, element: Any) -> None:
-        element.click()
-
-    def type(self, element: Any, text: str) -> None:
-        element.send_keys(text)
-
-    def screenshot(self, name: str) -> Path:
-        path = self.screenshot_path(name)
-        self.driver.save_screenshot(str(path))
-        return path
 
     def errors(self) -> list[str]:
         # Log events arrive over the BiDi socket in the order they happened: once a marker logged

@@ -24,13 +24,12 @@ import subprocess
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from .engines import (  # noqa: F401 - the shared tests, collected in this module
     WATCH_ERRORS,
-    Engine,
+    WebDriverEngine,
     test_dark_palette_as_the_reader_switches_it,
     test_essay_reads_without_errors,
     test_nothing_is_wider_than_a_phone,
@@ -49,15 +48,11 @@ NARROW_TOOLBAR = "headerbar, headerbar *, toolbar, toolbar *, entry, button " \
                  "{ min-width: 0; min-height: 0; padding: 0; margin: 0; font-size: 1px; }\n"
 
 
-class WebKit(Engine):
+class WebKit(WebDriverEngine):
     name = "webkit"
     REPORTS = ("WebKit (classic WebDriver, no log): uncaught errors, rejections, CSP refusals and "
                "console.error after the load, by listeners put in the page")
     PAGE_MARGIN_BOXES = False
-
-    def __init__(self, driver: Any, base: str) -> None:
-        self.driver = driver
-        self.base = base
 
     def open(self, path: str, size: tuple[int, int]) -> None:
         self.driver.set_window_size(*size)
@@ -70,25 +65,10 @@ class WebKit(Engine):
         width = self.driver.execute_script("return innerWidth")
         assert width == size[0], f"WebKit's viewport is {width} px wide, not {size[0]}"
 
-    def run(self, body: str, *args: Any) -> Any:
-        return self.driver.execute_script(body, *args)
-
-    def element(self, body: str) -> Any:
-        return self.driver.execute_script(body)
-
-    def click(self, element: Any) -> None:
-        element.click()
-
-    def type(self, element: Any, text: str) -> None:
-        element.send_keys(text)
-
-    def screenshot(self, name: str) -> Path:
-        path = self.screenshot_path(name)
+    def before_screenshot(self) -> None:
         # WebKit's snapshot is of the last painted frame: let the page paint what it shows now.
         self.driver.execute_async_script("const done = arguments[0];"
                                          "requestAnimationFrame(() => requestAnimationFrame(() => done()));")
-        self.driver.save_screenshot(str(path))
-        return path
 
     def errors(self) -> list[str]:
         return self.driver.execute_script("return window.__engineErrors || ['the error listeners are gone']")

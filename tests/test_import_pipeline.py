@@ -214,3 +214,13 @@ def test_a_photo_beside_a_paragraph_goes_after_it() -> None:
         member.block_end = 160.0
     _, _, slots = paragraphs.find_paragraphs(members, [beside], SIZE)
     assert [slot.after for slot in slots] == [2]
+
+
+def test_characters_printed_over_one_another_flag_their_paragraph() -> None:
+    over = Line(1, glyphs("重なった行", 100, 0) + glyphs("別の行です", 100, 3), False)
+    over.glyphs.sort(key=lambda glyph: glyph.v0)
+    members = numbered([line("普通の行で終わる。", 83, 0), over, line("次の段落の行です。", 134, 10)])
+    found, _, _ = paragraphs.find_paragraphs(members, [], SIZE)
+    assert not found[0].flags
+    assert [(flag.kind, flag.line) for flag in found[1].flags if flag.reason == paragraphs.OVERPRINTED] == [
+        ("order-guessed", 2)]

@@ -103,7 +103,11 @@ def _installed_versions() -> str:
             # The folders pip installs distributions' records in are named name-version.dist-info:
             # listing them costs a millisecond, reading every distribution's metadata a second.
             names = set()
+            # Only the folders distributions are installed in: the current folder (on the path
+            # under `python -m`) would make the keys depend on where the build was started.
             for entry in sys.path:
+                if Path(entry).name not in ("site-packages", "dist-packages"):
+                    continue
                 try:
                     listed = os.listdir(entry or ".")
                     names.update(name for name in listed if name.endswith((".dist-info", ".egg-info")))

@@ -70,6 +70,8 @@ class Extents:
     starts: dict[int, float] = field(default_factory=dict)
     ends: dict[int, float] = field(default_factory=dict)
     floats: set[int] = field(default_factory=set)
+    #: for each float (by id), the ids of the lines beside it
+    beside: dict[int, set[int]] = field(default_factory=dict)
     overlapping: dict[int, PageImage] = field(default_factory=dict)
 
     def start(self, line: Line) -> float:
@@ -115,6 +117,7 @@ def line_extents(lines: Sequence[Line], images: Sequence[PageImage]) -> Extents:
                 extents.overlapping[id(line)] = image
         if before or after:
             extents.floats.add(id(image))
+            extents.beside[id(image)] = {id(line) for line in before} | {id(line) for line in after}
         if before:
             reach = max(line.v1 for line in before)
             for line in before:
@@ -169,6 +172,8 @@ CAPTION_LEFT = bilingual("写真の説明文のような行が本文に残って
 ORDER_GUESSED = bilingual(
     "この行をどこで読むかは推測です（段組をまたぐ行、縦書きのページの横書きの行）。原本と見比べてください",
     "where this line is read was guessed (across columns, or set across on a vertical page)")
+OVERPRINTED = bilingual("文字が重なって印刷されています（2行が重なっている）。読む順は推測です。原本と見比べてください",
+                        "characters are printed over one another (two lines overlap): their order was guessed")
 CAPTION_GUESSED = bilingual(
     "写真の説明文を位置だけから決めました（「写真」の印も小さな文字もありません）。確かめてください",
     "this photo's caption was found by its place alone (no 写真 label, body-size print); check it")
@@ -250,6 +255,8 @@ def find_paragraphs(
             current.flag("caption-untied", line, CAPTION_LEFT)
         if line.order_guessed:
             current.flag("order-guessed", line, ORDER_GUESSED)
+        if _overprinted(line):
+            current.flag("order-guessed", line, OVERPRINTED)
         following = lines[index + 1] if index + 1 < len(lines) else None
         if following is None:
             break
@@ -294,6 +301,18 @@ def find_paragraphs(
     for image in waiting:
         slots.append(Slot(image, -1))
     _settle(slots, len(found))
+    # A float goes after the paragraph that starts beside its top (its top may graze the end of
+    # the paragraph before, where a frame's margin lets that paragraph's last lines wrap); in
+    # the middle of a paragraph, after that paragraph.
+    paragraph_of = {id(member): number for number, paragraph in enumerate(found, start=1)
+                    for member in paragraph.lines}
+    for slot in slots:
+        image = slot.image
+        numbers = {paragraph_of[line] for line in extents.beside.get(id(image), ()) if line in paragraph_of}
+        starting = [number for number in numbers if found[number - 1].lines[0].page == image.page
+                    and abs(found[number - 1].lines[0].u0 - image.u0) <= 1.5 * found[number - 1].lines[0].size]
+        if starting:
+            slot.after = min(starting, key=lambda number: abs(found[number - 1].lines[0].u0 - image.u0))
     for paragraph in found:
         if text_import.is_fragment(paragraph.text):
             paragraph.flag("junk", paragraph.lines[-1], FRAGMENT)
@@ -305,6 +324,14 @@ def find_paragraphs(
                 # line of the paragraph the photo follows.
                 target.flag("caption-guessed", target.lines[-1], CAPTION_GUESSED)
     return found, doubtful, slots
+
+
+def _overprinted(line: Line) -> bool:
+    """Characters of the line stand on top of each other (two lines printed over one another):
+    the order they are read in is a guess."""
+    inked = [glyph for glyph in line.glyphs if not glyph.text.isspace()]
+    return any(second.v0 < first.v1 - 0.5 * min(first.v1 - first.v0, second.v1 - second.v0)
+               for first, second in zip(inked, inked[1:], strict=False))
 
 
 def _right_under_a_photo(line: Line, images: Sequence[PageImage]) -> bool:
