@@ -233,6 +233,8 @@ _SMALL_TEXT = """() => {
     if (parent.closest('.paragraph-number')) continue;
     // The closed search box is not on screen (its own styles are the search's).
     if (parent.closest('.md-search')) continue;
+    // Text for screen readers only is clipped to one pixel: nobody reads its size.
+    if (parent.closest('.essay-visually-hidden')) continue;
     const size = parseFloat(getComputedStyle(parent).fontSize);
     if (size < 14) small.add(`${node.data.trim().slice(0, 10)} (${size}px)`);
   }
