@@ -420,3 +420,13 @@ def test_print_rules_apply(engine: Engine) -> None:
     assert "北朝鮮軍" in text.replace("\n", "")
     assert (TITLE in text.replace("\n", "")) is engine.VERTICAL_PDF_TEXT, (engine.name, text[:80])
 
+
+#: The checks each engine's module runs: ``from .engines import *`` collects them there.
+__all__ = [
+    "test_essay_reads_without_errors",
+    "test_search_finds_586_as_typed",
+    "test_text_size_control_makes_the_text_larger",
+    "test_nothing_is_wider_than_a_phone",
+    "test_dark_palette_as_the_reader_switches_it",
+    "test_print_rules_apply",
+]
