@@ -186,10 +186,14 @@
 
   // kind: a layout, or "all" (a split booklet's every part, in the layout already set).
   function printAs(kind) {
-    var ready = (kind === "all" ? gatherParts() : Promise.resolve()).then(function () { return loadImages(); });
-    return ready.then(function () {
-      // Applied again after gathering, so fetched essays get vertical forms too.
+    var gathered = kind === "all" ? gatherParts() : Promise.resolve();
+    return gathered.then(function () {
+      // The layout before the photos: it decides each photo's width, and so which srcset candidate
+      // the photo loads (set after them, a photo could be loading again when print opens). Applied
+      // after gathering, so fetched essays get vertical forms too.
       setLayout(Object.prototype.hasOwnProperty.call(LAYOUT_CLASSES, kind) ? kind : currentLayout);
+      return loadImages();
+    }).then(function () {
       window.print();
     });
   }
