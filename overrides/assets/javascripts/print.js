@@ -177,6 +177,14 @@
         window.setTimeout(resolve, Math.max(0, deadline - Date.now()));
       });
     })).then(function () {
+      // Decoded too: a photo whose file has arrived may still be switching candidate or decoding.
+      // Never past the deadline: decode() waits for a file that may never come.
+      var timeUp = new Promise(function (resolve) { window.setTimeout(resolve, Math.max(0, deadline - Date.now())); });
+      return Promise.all(images.map(function (image) {
+        if (failed.indexOf(image) >= 0) return undefined;
+        return Promise.race([image.decode().catch(function () { return undefined; }), timeUp]);
+      }));
+    }).then(function () {
       // A photo may switch to another srcset candidate while the others load (the layout decides
       // its width): look again until every photo has its pixels, or the time is up.
       if (images.every(ready) || Date.now() >= deadline) return undefined;
