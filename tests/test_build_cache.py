@@ -390,6 +390,80 @@ def test_nothing_changed(builder: Callable[..., Build], baseline: Baseline, tmp_
     warm = warm_and_cold(builder, baseline, tmp_path, lambda project: None, same_sources=True)
     assert warm.counts is not None
     assert (warm.counts.bodies_reused, warm.counts.shards_reused, warm.counts.shards_made) == (ESSAYS, 2, 0)
+    # Every essay, tag, year and booklet page comes whole from the cache; only the pages that list
+    # the whole archive (home, listings, the tag index, about, 404) are rendered.
+    assert warm.counts.pages_made == 0
+    assert warm.counts.pages_reused == len(kept_pages(warm.site)), warm.counts
+
+
+def kept_pages(site: dict[str, bytes]) -> list[str]:
+    """The pages of a site the build cache keeps whole: essays, tags, years, booklets."""
+    return [name for name in site if name.endswith("index.html") and re.match(
+        r"^(essays/\d+/|essays/year/\d+/|tags/[^/]+/(print/(\d+/)?|page/\d+/)?)index\.html$", name)]
+
+
+# --- Whole pages: what an essay page shows of other essays, and of the site -------------------
+
+
+def retitle(project: Path, number: int, title: str) -> None:
+    path = essay_path(project, number)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def test_a_neighbours_title_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    # 前の号/次の号 of the essays either side show the new title; so do the lists of related essays.
+    warm = warm_and_cold(builder, baseline, tmp_path, lambda project: retitle(project, 3, "改題された第三号"))
+    assert warm.counts is not None
+    assert (warm.counts.bodies_reused, warm.counts.bodies_made) == (ESSAYS - 1, 1)
+    for neighbour in (2, 4):
+        pager = warm.site[f"essays/{neighbour}/index.html"].decode().split('class="essay-pager"', 1)[1]
+        assert "改題された第三号" in pager, neighbour
+    assert warm.counts.pages_made >= 3
+
+
+def test_an_essays_tags_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    # Essay 2 loses ロシア... or gains it: the related lists of the other essays change.
+    def retag(project: Path) -> None:
+        path = essay_path(project, 2)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^tags: \[.*\]$", f"tags: [{', '.join(reversed(TAGS))}]", text, count=1,
+                               flags=re.M), encoding="utf-8")
+
+    warm = warm_and_cold(builder, baseline, tmp_path, retag)
+    assert warm.counts is not None and warm.counts.pages_made >= 1
+
+
+def test_a_booklets_essay_edited(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    def edit(project: Path) -> None:
+        path = essay_path(project, 4)
+        path.write_text(path.read_text(encoding="utf-8") + "\n小冊子にも載る一段落。\n", encoding="utf-8")
+
+    warm = warm_and_cold(builder, baseline, tmp_path, edit)
+    tag = next(iter(TAGS))
+    assert "小冊子にも載る一段落" in warm.site[f"tags/{tag}/print/index.html"].decode()
+
+
+def test_site_url_changed(
+    builder: Callable[..., Build], baseline: Baseline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SITE_URL", "https://example.org/elsewhere/")
+    warm = warm_and_cold(builder, baseline, tmp_path, lambda project: None)
+    assert warm.counts is not None and warm.counts.pages_reused == 0
+    assert "https://example.org/elsewhere/essays/1/" in warm.site["essays/1/index.html"].decode()
+
+
+def test_a_page_template_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+    def mark_pager(project: Path) -> None:
+        path = project / "overrides" / "essay.html"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('aria-label="前後の号"', 'aria-label="前後の号（改）"'), encoding="utf-8")
+
+    warm = warm_and_cold(builder, baseline, tmp_path, mark_pager)
+    assert warm.counts is not None
+    # Not a template of the search documents: bodies and shards are reused, no page is.
+    assert (warm.counts.bodies_reused, warm.counts.shards_reused, warm.counts.pages_reused) == (ESSAYS, 2, 0)
+    assert "前後の号（改）" in warm.site["essays/3/index.html"].decode()
 
 
 # --- A damaged cache -------------------------------------------------------------------------
@@ -404,9 +478,9 @@ def test_damaged_entries_are_found_made_again_and_never_published(
         # Cut short, as an interrupted write or upload would leave it.
         bodies[0].write_bytes(bodies[0].read_bytes()[:100])
         # Whole and correctly sealed, but not what the build kept: it must never reach a page.
-        body = json.loads(zlib.decompress(build_cache.unseal(bodies[1].read_bytes()) or b""))
-        body["content"] = "<script>alert(1)</script>" + body["content"]
-        bodies[1].write_bytes(build_cache.seal(zlib.compress(json.dumps(body).encode("utf-8"))))
+        head, (content,) = build_cache.unpack(zlib.decompress(build_cache.unseal(bodies[1].read_bytes()) or b""))
+        poisoned = build_cache.pack(head, ["<script>alert(1)</script>" + content])
+        bodies[1].write_bytes(build_cache.seal(zlib.compress(poisoned)))
         # One bit changed, as a bad disk would leave it: a shard (so it is indexed again and its
         # essays' search documents are read) and every search document.
         for entry in [sorted((cache / "shards").glob("*/*"))[0], *(cache / "documents").glob("*/*")]:
@@ -423,6 +497,56 @@ def test_damaged_entries_are_found_made_again_and_never_published(
     for entry in (warm.project / ".cache" / "build").rglob("*"):
         if entry.is_file() and "documents" not in entry.parts:
             assert build_cache.unseal(entry.read_bytes()) is not None, entry
+
+
+def test_damaged_or_tampered_pages_are_made_again_and_never_published(
+    builder: Callable[..., Build], baseline: Baseline, tmp_path: Path,
+) -> None:
+    def spoil(project: Path) -> None:
+        pages = sorted((project / ".cache" / "build" / "pages").glob("*/*"))
+        # Cut short, and one bit changed.
+        pages[0].write_bytes(pages[0].read_bytes()[:200])
+        data = pages[1].read_bytes()
+        pages[1].write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+        # Correctly sealed, but an essay page (holes: the search shards, the body) with markup where
+        # its body goes instead of a hole, and one with a hole too many: neither is used.
+        essay_pages = [entry for entry in pages[2:] if len(read_page(entry)) == 3]
+        first, second = essay_pages[:2]
+        parts = read_page(first)
+        write_page(first, [parts[0] + ' data-highlight="x"' + parts[1] + "<script>alert(1)</script>" + parts[2]])
+        parts = read_page(second)
+        write_page(second, [parts[0], parts[1], "<script>alert(2)</script>", parts[2]])
+
+    warm = warm_and_cold(builder, baseline, tmp_path, spoil, same_sources=True)
+    assert warm.counts is not None
+    assert warm.counts.damaged == 4, warm.counts
+    assert warm.counts.pages_made == 4
+    assert not any(b"<script>alert(" in content for content in warm.site.values())
+    for entry in (warm.project / ".cache" / "build" / "pages").rglob("*"):
+        if entry.is_file():
+            assert build_cache.unseal(entry.read_bytes()) is not None, entry
+
+
+def read_page(entry: Path) -> list[str]:
+    return build_cache.unpack(zlib.decompress(build_cache.unseal(entry.read_bytes()) or b""))[1]
+
+
+def write_page(entry: Path, parts: list[str]) -> None:
+    entry.write_bytes(build_cache.seal(zlib.compress(build_cache.pack(None, parts))))
+
+
+def test_a_page_is_kept_only_when_each_hole_is_found_once() -> None:
+    assert build_cache.split_page("<h>S</h><main>B</main>", ["S", "B"]) == ["<h>", "</h><main>", "</main>"]
+    assert build_cache.fill_page(["<h>", "</h><main>", "</main>"], ["T", "C"]) == "<h>T</h><main>C</main>"
+    # A body the page also prints elsewhere (or that the template text happens to hold) could not
+    # be told apart: not kept. Nor an empty hole, a missing one, or holes out of order.
+    assert build_cache.split_page("<p>x</p><main><p>x</p></main>", ["<p>x</p>"]) is None
+    assert build_cache.split_page("<main></main>", [""]) is None
+    assert build_cache.split_page("<main>A</main>", ["B"]) is None
+    assert build_cache.split_page("<h>S</h><main>B</main>", ["B", "S"]) is None
+    assert build_cache.split_page("<main>no holes</main>", []) == ["<main>no holes</main>"]
+    with pytest.raises(ValueError):
+        build_cache.fill_page(["a", "b"], [])
 
 
 # --- What is kept -----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The build cache: what depends on one essay alone, kept between builds in ``.cache/build/``.
+"""The build cache: what a build made, kept for the next one in ``.cache/build/``.
 
 A build after one essay is merged redid everything: every essay's Markdown, the sanitiser's check,
 the page search indexes and Pagefind's index of every shard. Each of those depends on one essay
@@ -15,14 +15,32 @@ cache (``.cache/images/``), under a key that covers all it depends on:
 - ``shards/``: a search shard's files as Pagefind made them. Key: each essay's document key and
   address, Pagefind's version and the index settings, so a shard is reused when none of its
   essays, the indexed template part or Pagefind changed.
+- ``pages/``: whole pages as their template rendered them (``mkdocs build`` only): essay pages,
+  tag pages, year pages and booklets. Key: the page's address and its fingerprint, the same one
+  the preview rebuilds pages by (``preview.page_fingerprints``: an essay page's essay in full, its
+  neighbours 前の号/次の号 and its related essays as listed; a tag or year page's essays as listed;
+  a booklet part's essays in full), the site-wide inputs (the settings above, every file of the
+  theme folder, the tag vocabulary, ``site_url``, whether PDFs are linked, the hand-written
+  pages) and the sanitised HTML the page prints (an essay's body, a booklet part's essays).
+  A page is kept with *holes* where that HTML goes, and where the search box names the search
+  shards (they change with the archive's size, so a page does not depend on them): a reused page
+  gets this build's sanitised bodies and shards put back (:class:`ReusedPage`), so its template
+  is not rendered. A page whose holes are not each found exactly once is not kept. The hooks that
+  run on a finished page (print attributes, the Content-Security-Policy, which vets and hashes
+  every page's inline scripts) run on reused pages as on any other.
 
-Pages that list many essays (listings, tag pages, booklets, the feed) and every page's template
-are made afresh by each build, as before. An essay whose body links elsewhere on the site by a
-relative address, or whose rendering logged a warning, is not kept: its page depends on more
-than itself. Every entry starts with the SHA-256 of the rest of the file: a damaged or cut-off
-entry is found on reading, rebuilt and replaced, never published. A cached body is put through the
-sanitiser again before use. Entries no essay of the build uses are removed at its end, so the
-cache holds about one archive's worth.
+Pages that list the whole archive (the home page, the listings, the tag index) and the feed are
+made afresh by each build. An essay whose body links elsewhere on the site by a relative address,
+or whose rendering logged a warning, keeps no body entry: its page depends on more than itself
+(its page may still be kept: the body it prints is part of the page's key). Every entry starts
+with the SHA-256 of the rest of the file: a damaged or cut-off entry is found on reading, rebuilt
+and replaced, never published. A cached body is put through the sanitiser again before use, and
+only bodies that passed it this build go into the holes of a kept page: HTML written by
+contributors always reaches readers through this build's sanitiser. The rest of a kept page is
+the templates' output, trusted as the templates themselves are (the cache is written only by
+the project's own builds, as CI's cache is written only by its workflows on the main branch).
+Entries no page of the build uses are removed at its end, so the cache holds about one site's
+worth.
 
 ``ESSAY_BUILD_CACHE`` (environment) names another folder, or ``off`` for none;
 ``ESSAY_BUILD_CACHE_LIBRARIES`` replaces the list of library versions in the keys (tests use it
@@ -47,6 +65,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from essay_archive.content.essay import Essay
 
 log = logging.getLogger("mkdocs.build_cache")
@@ -58,12 +78,17 @@ CACHE_VARIABLE = "ESSAY_BUILD_CACHE"
 #: Environment: stands for the installed libraries' versions in every key (tests).
 LIBRARIES_VARIABLE = "ESSAY_BUILD_CACHE_LIBRARIES"
 #: Part of every key: change it when what an entry holds changes.
-FORMAT = "1"
+FORMAT = "2"
+#: The part of the header a kept page prints afresh (the search shards change with the archive's size).
+SEARCH_SHARDS_TEMPLATE = "partials/search-shards.html"
 #: The templates of an essay's search document (``search_documents.TEMPLATE`` and its macro).
 SEARCH_TEMPLATES = ("search-document.html", "partials/essay-article.html")
 _BODIES = "bodies"
 _DOCUMENTS = "documents"
 _SHARDS = "shards"
+_PAGES = "pages"
+#: The file name ending of body and page entries (:func:`pack`, compressed).
+_ENTRY = ".pack.z"
 #: Addresses a cached body may hold: in-page anchors, other sites, and files of its own folder
 #: (its photos). Anything else is resolved against the other pages of the build.
 _ADDRESS = re.compile(r'\s(?:href|src|srcset)="([^"]*)"')
@@ -81,6 +106,28 @@ def unseal(data: bytes) -> bytes | None:
     if not newline or hashlib.sha256(payload).hexdigest().encode("ascii") != digest:
         return None
     return payload
+
+
+def pack(head: Any, texts: Iterable[str]) -> bytes:
+    """``head`` (JSON) and ``texts`` as one entry: a JSON line with the head and the texts' sizes,
+    then the texts' bytes. Reading HTML back from a JSON string cost a millisecond a page."""
+    blobs = [text.encode("utf-8") for text in texts]
+    line = json.dumps([head, [len(blob) for blob in blobs]], ensure_ascii=False).encode("utf-8")
+    return b"".join([line, b"\n", *blobs])
+
+
+def unpack(payload: bytes) -> tuple[Any, list[str]]:
+    """What :func:`pack` packed; ValueError when the sizes do not add up."""
+    line, newline, data = payload.partition(b"\n")
+    head, sizes = json.loads(line)
+    if not newline or not isinstance(sizes, list) or sum(sizes) != len(data):
+        raise ValueError("the sizes do not add up")
+    texts = []
+    offset = 0
+    for size in sizes:
+        texts.append(data[offset:offset + size].decode("utf-8"))
+        offset += size
+    return head, texts
 
 
 def library_versions(environ: Mapping[str, str] | None = None) -> str:
@@ -176,6 +223,8 @@ class Counts:
     documents_reused: int = 0
     shards_reused: int = 0
     shards_made: int = 0
+    pages_reused: int = 0
+    pages_made: int = 0
     damaged: int = 0
 
 
@@ -204,6 +253,9 @@ class BuildCache:
         #: Essays rendered in this build whose bodies may be kept (no outside address, no warning).
         self._keepable: set[int] = set()
         self._used_shards: set[str] = set()
+        self._used_pages: set[str] = set()
+        #: What every page shows besides its own inputs (``start_pages``); None: pages are not kept.
+        self._pages_digest: str | None = None
         self.counts = Counts()
 
     # --- keys --------------------------------------------------------------------------------
@@ -233,18 +285,18 @@ class BuildCache:
 
     def body(self, essay: Essay) -> CachedBody | None:
         """``essay``'s cached body, or None (not kept, or damaged: then it is removed)."""
-        payload = self._read(self._path(_BODIES, self.body_key(essay), ".json.z"), compressed=True)
+        payload = self._read(self._path(_BODIES, self.body_key(essay), _ENTRY), compressed=True)
         if payload is None:
             return None
         try:
-            data = json.loads(payload)
-            return CachedBody(data["content"], data["toc"], data["title"], data["anchors"])
+            data, (content,) = unpack(payload)
+            return CachedBody(content, data["toc"], data["title"], data["anchors"])
         except (ValueError, KeyError, TypeError):
             return None
 
     def has_body(self, essay: Essay) -> bool:
         """True when an entry for ``essay``'s body lies in the cache (not read, so not verified)."""
-        return self._path(_BODIES, self.body_key(essay), ".json.z").is_file()
+        return self._path(_BODIES, self.body_key(essay), _ENTRY).is_file()
 
     def keepable(self, essay: Essay, keep: bool) -> None:
         """Record whether the body just rendered for ``essay`` may be kept."""
@@ -257,14 +309,13 @@ class BuildCache:
             if essay.number not in self._keepable:
                 return False
             self.counts.bodies_made += 1
-        payload = json.dumps({"content": body.content, "toc": body.toc, "title": body.title,
-                              "anchors": body.anchors}, ensure_ascii=False).encode("utf-8")
-        self._write(self._path(_BODIES, self.body_key(essay), ".json.z"), payload, compressed=True)
+        payload = pack({"toc": body.toc, "title": body.title, "anchors": body.anchors}, [body.content])
+        self._write(self._path(_BODIES, self.body_key(essay), _ENTRY), payload, compressed=True)
         return True
 
     def forget_body(self, essay: Essay) -> None:
         """Drop ``essay``'s body entry (it failed a check on use)."""
-        self._path(_BODIES, self.body_key(essay), ".json.z").unlink(missing_ok=True)
+        self._path(_BODIES, self.body_key(essay), _ENTRY).unlink(missing_ok=True)
         with self._lock:
             self.counts.damaged += 1
             self.served.discard(essay.number)
@@ -327,12 +378,65 @@ class BuildCache:
         self._write(self._path(_SHARDS, key, ".pf"), b"".join([header, b"\n", *(files[name] for name in names)]),
                     compressed=False)
 
+
+    # --- whole pages -------------------------------------------------------------------------
+
+    def start_pages(self, site_wide: str) -> None:
+        """Keep and reuse whole pages in this build; ``site_wide``: what every page shows besides
+        its own inputs (templates, vocabulary, search shards, site_url, anything else a page's
+        template reads from the configuration or the environment)."""
+        self._pages_digest = _digest(FORMAT, self._settings, site_wide)
+
+    @property
+    def keeps_pages(self) -> bool:
+        """True when this build keeps and reuses whole pages (``start_pages``)."""
+        return self._pages_digest is not None
+
+    def page_key(self, dest_uri: str, fingerprint: str, holes: Iterable[str]) -> str:
+        """The key of the page written to ``dest_uri``: the site-wide digest, what the page shows
+        (``preview.page_fingerprints``) and the sanitised HTML it prints (``holes``)."""
+        if self._pages_digest is None:
+            raise RuntimeError("start_pages first")
+        return _digest(self._pages_digest, dest_uri, fingerprint, *holes)
+
+    def page(self, key: str) -> list[str] | None:
+        """The kept page ``key``, as the parts around its holes, or None (not kept, or damaged)."""
+        with self._lock:
+            self._used_pages.add(key)
+        payload = self._read(self._path(_PAGES, key, _ENTRY), compressed=True)
+        if payload is None:
+            return None
+        try:
+            _, parts = unpack(payload)
+            if not parts:
+                raise ValueError("no parts")
+        except (ValueError, TypeError):
+            self.forget_page(key)
+            return None
+        return parts
+
+    def forget_page(self, key: str) -> None:
+        """Drop the page entry ``key`` (it failed a check on use)."""
+        self._path(_PAGES, key, _ENTRY).unlink(missing_ok=True)
+        with self._lock:
+            self.counts.damaged += 1
+
+    def keep_page(self, key: str, parts: list[str]) -> None:
+        """Keep a page as the parts around its holes (see :func:`split_page`)."""
+        with self._lock:
+            self._used_pages.add(key)
+            self.counts.pages_made += 1
+        self._write(self._path(_PAGES, key, _ENTRY), pack(None, parts), compressed=True)
+
     # --- the end of a build ------------------------------------------------------------------
 
     def finish(self, essays: Iterable[Essay]) -> None:
         """Wait for the writes, and remove the entries no essay of this build uses."""
         self.flush()
         keep = {_BODIES: set(), _DOCUMENTS: set(), _SHARDS: set(self._used_shards)}
+        if self.keeps_pages:
+            # A build that did not keep pages (a preview) leaves the last full build's in place.
+            keep[_PAGES] = set(self._used_pages)
         for essay in essays:
             keep[_BODIES].add(self.body_key(essay))
             keep[_DOCUMENTS].add(self.document_key(essay))
@@ -492,3 +596,63 @@ def render_afresh(page: Any, essay: Essay, cache: BuildCache, config: Any, files
     with counting_warnings() as warnings:
         Page.render(page, config, files)
     cache.keepable(essay, warnings.seen == 0 and cacheable_body(page.content or ""))
+
+
+def split_page(output: str, holes: list[str]) -> list[str] | None:
+    """``output`` cut around ``holes`` (each found exactly once, in order): the parts between them.
+
+    None when a hole is empty, missing, found twice or out of order: such a page is not kept,
+    since its holes could not be told apart from the rest of the page.
+    """
+    parts = []
+    start = 0
+    for hole in holes:
+        at = output.find(hole, start) if hole else -1
+        if at < 0 or output.count(hole) != 1:
+            return None
+        parts.append(output[start:at])
+        start = at + len(hole)
+    parts.append(output[start:])
+    return parts
+
+
+def fill_page(parts: list[str], holes: list[str]) -> str:
+    """A kept page's parts with this build's ``holes`` put back between them."""
+    if len(holes) != len(parts) - 1:
+        raise ValueError(f"a kept page has {len(parts) - 1} holes, {len(holes)} given")
+    pieces = [parts[0]]
+    for hole, part in zip(holes, parts[1:], strict=True):
+        pieces += [hole, part]
+    return "".join(pieces)
+
+
+class ReusedPage(jinja2.Template):
+    """A page kept by an earlier build, handed to MkDocs in place of its template.
+
+    MkDocs looks a page's template up by ``page.meta["template"]`` and accepts a template object
+    there; rendering this one renders nothing: it puts the page's holes, as sanitised in this build
+    (``mkdocs_state.holes_of``), back into the kept page. The hooks that run on the output
+    (``on_post_page``: the Content-Security-Policy among them) run as for any page.
+    """
+
+    def __new__(cls, parts: list[str], holes: Callable[[], list[str] | None]) -> ReusedPage:
+        # jinja2.Template compiles a source in __new__; this template has none.
+        template = object.__new__(cls)
+        template._parts = parts
+        template._holes = holes
+        return template
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return fill_page(self._parts, self._holes() or [])
+
+
+def theme_digest(config: Any) -> str:
+    """The content of the project's theme folder (templates, partials, assets) as the build sees it."""
+    from essay_archive.site import preview
+
+    parts: list[str | bytes] = []
+    custom_dir = Path(config.theme.custom_dir or ".")
+    for path in preview.theme_files(config):
+        # Named from the theme folder: a copy of the project elsewhere has the same digest.
+        parts += [path.relative_to(custom_dir).as_posix(), path.read_bytes()]
+    return _digest(*parts)

@@ -56,3 +56,54 @@ def attach_cache(config: Any, cache: Any) -> None:
 def build_cache(config: Any) -> Any:
     """This build's ``build_cache.BuildCache``, or None when the build runs without one."""
     return config.get(_CACHE_KEY)
+
+
+_RELATED_KEY = "essay_archive_related"
+
+
+def attach_related(config: Any, related: Any) -> None:
+    """Keep this build's ``related.RelatedEssays`` on its config (the tag hook makes it)."""
+    config[_RELATED_KEY] = related
+
+
+def related(config: Any) -> Any:
+    """This build's ``related.RelatedEssays``."""
+    return config[_RELATED_KEY]
+
+
+_PRINTED_ATTRIBUTE = "printed_essays"
+_HOLES_ATTRIBUTE = "essay_archive_holes"
+_REUSED_ATTRIBUTE = "essay_archive_reused"
+
+
+def mark_printed(file: Any, essays: Any) -> None:
+    """Record that the page of ``file`` prints these essays' rendered bodies (a booklet part)."""
+    setattr(file, _PRINTED_ATTRIBUTE, tuple(essays))
+
+
+def printed_of(file: Any) -> tuple[Essay, ...]:
+    """The essays whose bodies the page of ``file`` prints in full (none for most pages)."""
+    return getattr(file, _PRINTED_ATTRIBUTE, ())
+
+
+def add_holes(page: Any, holes: list[str]) -> None:
+    """Parts of ``page`` made afresh in every build, in page order after those added before: the
+    search box's shard addresses, and the contributor HTML the page prints verbatim as sanitised
+    in this build (an essay's body, a booklet part's essays). The build cache keeps a page
+    without them and puts this build's back."""
+    setattr(page, _HOLES_ATTRIBUTE, [*getattr(page, _HOLES_ATTRIBUTE, ()), *holes])
+
+
+def holes_of(page: Any) -> list[str] | None:
+    """What :func:`add_holes` recorded for ``page`` in this build, or None."""
+    return getattr(page, _HOLES_ATTRIBUTE, None)
+
+
+def mark_reused(page: Any, reused: bool) -> None:
+    """Record whether ``page`` comes whole from the build cache (its template is not rendered)."""
+    setattr(page, _REUSED_ATTRIBUTE, reused)
+
+
+def reused(page: Any) -> bool:
+    """True when ``page`` comes whole from the build cache: hooks need not fill its template's context."""
+    return getattr(page, _REUSED_ATTRIBUTE, False)

@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +42,9 @@ import jinja2
 from jinja2.bccache import Bucket
 from mkdocs.structure.files import File
 
+from essay_archive.content.archive import Archive
 from essay_archive.content.essay import Essay
+from essay_archive.site import listings, mkdocs_state, search_index
 from essay_archive.site.related import RelatedEssays, ranking_inputs
 
 #: Digests of essays, by the essay object's identity, with the essay itself (kept alive, so that
@@ -79,7 +83,11 @@ def _memo(essay: Essay, full: bool) -> str:
     if known is not None and known[0] is essay:
         return known[1]
     if full:
-        text = repr(essay)
+        # Without where the archive lies on disk: a copy of the project (another checkout, a CI
+        # runner) shows the same pages, and the build cache keeps pages by this digest.
+        text = repr(dataclasses.replace(
+            essay, path=Path(essay.source_name),
+            images=tuple(dataclasses.replace(image, path=Path(image.reference)) for image in essay.images)))
     else:
         text = repr((essay.number, essay.title, repr(essay.date), essay.author, essay.tags, essay.summary,
                      essay.reading_minutes, essay.url))
@@ -137,6 +145,81 @@ def _feed(digest: Any, value: object, full_text: bool) -> None:
             _feed(digest, item, full_text)
     else:
         digest.update(b"V" + repr(value).encode("utf-8"))
+
+
+_YEAR_PAGE = re.compile(r"^essays/year/(\d+)/index\.md$")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What one page shows, as a digest (the site-wide inputs aside: templates, configuration…)."""
+
+    value: str
+    #: The page shows the whole archive (the home page, the listings, the other hand-written
+    #: pages): any change to any essay changes it.
+    whole_archive: bool = False
+
+
+def page_fingerprints(
+    files: Iterable[File], archive: Archive, related: Mapping[int, Sequence[Essay]], config: Any,
+) -> dict[str, Fingerprint]:
+    """The fingerprint of each page of ``files`` (documentation pages), by its output path (``dest_uri``).
+
+    ``related``: each essay's related essays as its page lists them, by number. An essay page's
+    fingerprint is its essay in full, its neighbours (前の号/次の号) and its related essays as
+    listed; a generated page's is its source and what hooks attached to it (a tag page's essays
+    as listed, a booklet part's essays in full), a year page's the essays of its year; any other
+    page counts the whole archive. Used by the preview (``make serve``) and by the build cache's
+    whole pages.
+    """
+    whole_archive = inputs_digest((archive.essays, archive.vocabulary))
+    plain_fields: set[str] | None = None
+    fingerprints: dict[str, Fingerprint] = {}
+    for file in files:
+        essay = mkdocs_state.essay_of_file(file)
+        if essay is not None:
+            before, after = archive.neighbours(essay)
+            fingerprint = Fingerprint(page_digest(essay, (before, after, *related[essay.number])))
+        elif file.generated_by is not None and file.abs_src_path is None:
+            if plain_fields is None:
+                plain_fields = set(vars(File.generated(config, "plain.md", content="")))
+            fingerprint = _generated_fingerprint(file, archive, whole_archive, plain_fields)
+        else:
+            # The home page lists the newest essays; the few other pages cost nothing to redo.
+            fingerprint = Fingerprint(whole_archive, whole_archive=True)
+        fingerprints[file.dest_uri] = fingerprint
+    return fingerprints
+
+
+def _generated_fingerprint(file: File, archive: Archive, whole_archive: str, plain_fields: set[str]) -> Fingerprint:
+    # What hooks attached to the file (a tag page, a booklet part) is what its template shows.
+    # Not MkDocs' own: the page it reads the file into, and the addresses it works out once asked.
+    attached = {name: value for name, value in vars(file).items()
+                if name not in plain_fields and name != "page" and not hasattr(File, name)}
+    year = _YEAR_PAGE.match(file.src_uri)
+    if year is not None:
+        return Fingerprint(inputs_digest((file.content_string, listings.year_context(archive, int(year[1])))))
+    if attached:
+        # Booklets print their essays in full: any change to one reprints its part.
+        return Fingerprint(inputs_digest((file.content_string, attached), full_text=True))
+    return Fingerprint(inputs_digest((file.content_string, whole_archive)), whole_archive=True)
+
+
+def theme_files(config: Any) -> list[Path]:
+    """The files of the project's theme folder (``custom_dir``: templates, partials, assets, hooks)."""
+    custom_dir = config.theme.custom_dir
+    if not custom_dir:
+        return []
+    return sorted(path for path in Path(custom_dir).rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+
+
+def site_wide_digest(config: Any, archive: Archive, templates: str, *, shards: bool = True) -> str:
+    """A digest of what every page shows besides its own inputs: ``templates`` (a digest of the
+    templates and ``mkdocs.yml``), the tag vocabulary, the search shards (unless ``shards`` is
+    false: the build cache prints them afresh into kept pages) and ``site_url``."""
+    folders = search_index.index_folders(
+        (essay.number for essay in archive.essays), search_index.shard_size_from(os.environ)) if shards else None
+    return inputs_digest((templates, archive.vocabulary, folders, config.site_url))
 
 
 def files_digest(paths: Iterable[Path]) -> str:

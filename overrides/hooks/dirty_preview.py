@@ -7,8 +7,6 @@ essays' HTML in ``on_env`` (the feed). Does nothing on a full build.
 from __future__ import annotations
 
 import logging
-import os
-import re
 from pathlib import Path
 
 from jinja2 import Environment
@@ -16,12 +14,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from essay_archive.content.archive import Archive
-from essay_archive.site import listings, mkdocs_state, preview, search_index
+from essay_archive.site import mkdocs_state, preview
 
 log = logging.getLogger("mkdocs.hooks.dirty_preview")
-
-_YEAR_PAGE = re.compile(r"^essays/year/(\d+)/index\.md$")
 
 #: Kept for the life of the preview: MkDocs loads a hook module once and keeps it between rebuilds.
 _state = preview.PreviewState()
@@ -42,29 +37,19 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     archive = mkdocs_state.of(config)
     site_dir = Path(config.site_dir)
     preview.forget_digests(archive.essays)
-    site_wide = _site_wide(config, archive)
+    # Saves change a file's modification time: comparing those is enough between two saves.
+    site_wide = preview.site_wide_digest(
+        config, archive, preview.files_digest([Path(config.config_file_path), *preview.theme_files(config)]))
     if site_wide != _state.site_wide:
         # Templates, configuration, vocabulary or shards changed: every page shows something new.
         _state.forget()
     related = _state.related(archive.essays)
-    whole_archive = preview.inputs_digest((archive.essays, archive.vocabulary))
-    plain_fields: set[str] | None = None
-    fingerprints: dict[str, str] = {}
+    fingerprints = {dest: fingerprint.value for dest, fingerprint in preview.page_fingerprints(
+        files.documentation_pages(), archive, related, config).items()}
     backed: dict[int, File] = {}
     for file in files.documentation_pages():
-        essay = mkdocs_state.essay_of_file(file)
+        fingerprint = fingerprints[file.dest_uri]
         generated = file.generated_by is not None and file.abs_src_path is None
-        if essay is not None:
-            before, after = archive.neighbours(essay)
-            fingerprint = preview.page_digest(essay, (before, after, *related[essay.number]))
-        elif generated:
-            if plain_fields is None:
-                plain_fields = set(vars(File.generated(config, "plain.md", content="")))
-            fingerprint = _generated_fingerprint(file, archive, whole_archive, plain_fields)
-        else:
-            # The home page lists the newest essays; the few other pages cost nothing to redo.
-            fingerprint = whole_archive
-        fingerprints[file.dest_uri] = fingerprint
         changed = _state.pages.get(file.dest_uri) != fingerprint
         if generated:
             source = _state.generated_source(file.src_uri)
@@ -77,30 +62,6 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
     _pending = (site_wide, fingerprints)
     # One new list, in the same order: removing and appending file by file is quadratic.
     return Files([backed.get(id(file), file) for file in files])
-
-
-def _site_wide(config: MkDocsConfig, archive: Archive) -> str:
-    custom_dir = config.theme.custom_dir
-    templates = [path for path in Path(custom_dir).rglob("*")
-                 if path.is_file() and "__pycache__" not in path.parts] if custom_dir else []
-    shards = search_index.index_folders(
-        (essay.number for essay in archive.essays), search_index.shard_size_from(os.environ))
-    return preview.inputs_digest((
-        preview.files_digest([Path(config.config_file_path), *templates]),
-        archive.vocabulary, shards, config.site_url,
-    ))
-
-
-def _generated_fingerprint(file: File, archive: Archive, whole_archive: str, plain_fields: set[str]) -> str:
-    # What hooks attached to the file (a tag page, a booklet part) is what its template shows.
-    attached = {name: value for name, value in vars(file).items() if name not in plain_fields}
-    year = _YEAR_PAGE.match(file.src_uri)
-    if year is not None:
-        return preview.inputs_digest((file.content_string, listings.year_context(archive, int(year[1]))))
-    if attached:
-        # Booklets print their essays in full: any change to one reprints its part.
-        return preview.inputs_digest((file.content_string, attached), full_text=True)
-    return preview.inputs_digest((file.content_string, whole_archive))
 
 
 def _backed_by(file: File, source: Path, config: MkDocsConfig) -> File:

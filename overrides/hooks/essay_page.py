@@ -28,6 +28,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    if mkdocs_state.reused(page):
+        # Kept whole by the build cache: its template is not rendered.
+        return context
     archive = mkdocs_state.of(config)
     essay = mkdocs_state.essay_of(page)
     if essay is not None:

@@ -38,6 +38,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    if mkdocs_state.reused(page):
+        # Kept whole by the build cache: its template is not rendered.
+        return context
     made = bool(config[_CONFIG_KEY])
     essay = mkdocs_state.essay_of(page)
     if essay is not None:

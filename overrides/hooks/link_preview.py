@@ -15,7 +15,7 @@ from essay_archive.site import mkdocs_state
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
     essay = mkdocs_state.essay_of(page)
-    if essay is None:
+    if essay is None or mkdocs_state.reused(page):
         return context
     # canonical_url is absolute when site_url is set; previews need an absolute address.
     url = page.canonical_url or page.abs_url or ""

@@ -61,6 +61,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             title = f"{tag}（{part.label}）" if booklet.is_split and part is not None else f"{tag}（まとめて印刷）"
             file = File.generated(config, f"{url}index.md", content=_page_source(title))
             setattr(file, _ATTRIBUTE, _BookletPage(booklet, part, url))
+            mkdocs_state.mark_printed(file, part.essays if part is not None else ())
             files.append(file)
         # The running headers of its essays' pages, for the cover and every part (booklet.html).
         stylesheet = print_booklet.stylesheet(booklet)
@@ -73,25 +74,27 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
     essay = mkdocs_state.essay_of(page)
-    if essay is not None:
+    if essay is not None and not mkdocs_state.reused(page):
         context["print_stylesheet"] = print_booklet.essay_stylesheet_url(essay)
         return context
     booklet_page: _BookletPage | None = getattr(page.file, _ATTRIBUTE, None)
     if booklet_page is None:
         return context
-    context["booklet"] = booklet_page.booklet
-    context["booklet_part"] = booklet_page.part
     printed = booklet_page.part.essays if booklet_page.part is not None else ()
     essay_files: dict[int, File] = config[_ESSAY_FILES_KEY]
+    html = [
+        print_booklet.booklet_html(essay_files[essay.number].page.content or "", essay, booklet_page.url)
+        for essay in printed
+    ]
+    # The essays as sanitised in this build: a page kept by the build cache gets them back here.
+    mkdocs_state.add_holes(page, html)
+    if mkdocs_state.reused(page):
+        return context
+    context["booklet"] = booklet_page.booklet
+    context["booklet_part"] = booklet_page.part
     context["booklet_essays"] = [
-        {
-            "essay": printed_essay,
-            "html": print_booklet.booklet_html(
-                essay_files[printed_essay.number].page.content or "", printed_essay, booklet_page.url
-            ),
-            "position": booklet_page.booklet.position(printed_essay),
-        }
-        for printed_essay in printed
+        {"essay": essay, "html": essay_html, "position": booklet_page.booklet.position(essay)}
+        for essay, essay_html in zip(printed, html, strict=True)
     ]
     return context
 

@@ -22,7 +22,6 @@ from essay_archive.site.related import RelatedEssays
 #: The tag index, linked from the nav's タグ item.
 TAG_INDEX = "tags/index.md"
 _TAGS_KEY = "tag_pages_tags"
-_RELATED_KEY = "tag_pages_related"
 _FILE_ATTRIBUTE = "tag_page"
 
 
@@ -52,14 +51,17 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             setattr(file, _FILE_ATTRIBUTE, _ListedTagPage(page))
             files.append(file)
     config[_TAGS_KEY] = tags
-    config[_RELATED_KEY] = RelatedEssays(archive.essays)
+    mkdocs_state.attach_related(config, RelatedEssays(archive.essays))
     return files
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    if mkdocs_state.reused(page):
+        # Kept whole by the build cache: its template is not rendered.
+        return context
     essay = mkdocs_state.essay_of(page)
     if essay is not None:
-        context["related_essays"] = config[_RELATED_KEY].of(essay)
+        context["related_essays"] = mkdocs_state.related(config).of(essay)
         return context
     tag_page: _ListedTagPage | None = getattr(page.file, _FILE_ATTRIBUTE, None)
     if tag_page is not None:
