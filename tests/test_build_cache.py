@@ -499,7 +499,7 @@ def test_damaged_entries_are_found_made_again_and_never_published(
             assert build_cache.unseal(entry.read_bytes()) is not None, entry
 
 
-def test_damaged_or_tampered_pages_are_made_again_and_never_published(
+def test_damaged_or_tampered_pages_and_scripts_are_made_again_and_never_published(
     builder: Callable[..., Build], baseline: Baseline, tmp_path: Path,
 ) -> None:
     def spoil(project: Path) -> None:
@@ -516,10 +516,18 @@ def test_damaged_or_tampered_pages_are_made_again_and_never_published(
         write_page(first, [parts[0] + ' data-highlight="x"' + parts[1] + "<script>alert(1)</script>" + parts[2]])
         parts = read_page(second)
         write_page(second, [parts[0], parts[1], "<script>alert(2)</script>", parts[2]])
+        # The inline scripts remembered for a page (its Content-Security-Policy allows them by
+        # hash): one page said to hold a script it does not hold. The page is read afresh.
+        scripts = project / ".cache" / "build" / "scripts.pack.z"
+        pages_scripts, texts = build_cache.unpack(zlib.decompress(build_cache.unseal(scripts.read_bytes()) or b""))
+        some_page = next(iter(pages_scripts))
+        pages_scripts[some_page] = [*pages_scripts[some_page], len(texts)]
+        poisoned = build_cache.pack(pages_scripts, [*texts, "alert(3)"])
+        scripts.write_bytes(build_cache.seal(zlib.compress(poisoned)))
 
     warm = warm_and_cold(builder, baseline, tmp_path, spoil, same_sources=True)
     assert warm.counts is not None
-    assert warm.counts.damaged == 4, warm.counts
+    assert warm.counts.damaged == 5, warm.counts
     assert warm.counts.pages_made == 4
     assert not any(b"<script>alert(" in content for content in warm.site.values())
     for entry in (warm.project / ".cache" / "build" / "pages").rglob("*"):

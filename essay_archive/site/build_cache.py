@@ -89,6 +89,10 @@ _SHARDS = "shards"
 _PAGES = "pages"
 #: The file name ending of body and page entries (:func:`pack`, compressed).
 _ENTRY = ".pack.z"
+#: The inline scripts of the last build's finished pages (``BuildCache.page_scripts``).
+_SCRIPTS = "scripts" + _ENTRY
+#: The search box's list of shards (``partials/search-shards.html``), as folder addresses.
+_SHARD_LIST = re.compile(r' data-pagefind-shards="[A-Za-z0-9./ _-]*"')
 #: Addresses a cached body may hold: in-page anchors, other sites, and files of its own folder
 #: (its photos). Anything else is resolved against the other pages of the build.
 _ADDRESS = re.compile(r'\s(?:href|src|srcset)="([^"]*)"')
@@ -254,6 +258,9 @@ class BuildCache:
         self._keepable: set[int] = set()
         self._used_shards: set[str] = set()
         self._used_pages: set[str] = set()
+        #: Inline scripts by the SHA-256 of a finished page's text: the last build's, this one's.
+        self._scripts_known: dict[str, list[str]] | None = None
+        self._scripts_seen: dict[str, list[str]] = {}
         #: What every page shows besides its own inputs (``start_pages``); None: pages are not kept.
         self._pages_digest: str | None = None
         self.counts = Counts()
@@ -428,10 +435,59 @@ class BuildCache:
             self.counts.pages_made += 1
         self._write(self._path(_PAGES, key, _ENTRY), pack(None, parts), compressed=True)
 
+    # --- inline scripts of finished pages ----------------------------------------------------
+
+    def page_scripts(self, html: str, find: Callable[[str], list[str]]) -> list[str]:
+        """``find(html)`` (a page's inline scripts, for its Content-Security-Policy), or what it
+        found for the same page text (but for the search box's shard list) in the last build.
+
+        Reading a page with a full HTML parser cost a millisecond; the SHA-256 of its text, a tenth
+        of that. A remembered script that the page does not hold means the entry was tampered
+        with: the page is read afresh. An entry can then only leave scripts out, and the browser
+        refuses to run a script the policy does not name.
+        """
+        # Without the search box's shard list: it changes with the archive's size (1,000 -> 1,001
+        # essays changes it on every page), is a quoted attribute of plain characters, and so
+        # holds no script and changes how nothing else is read.
+        digest = hashlib.sha256(_SHARD_LIST.sub("", html, count=1).encode("utf-8")).hexdigest()
+        with self._lock:
+            if self._scripts_known is None:
+                self._scripts_known = self._read_scripts()
+            known = self._scripts_known.get(digest)
+        if known is not None and not all(script in html for script in known):
+            log.info("build cache: the scripts kept for a page are not all in it; it is read again")
+            with self._lock:
+                self.counts.damaged += 1
+            known = None
+        scripts = find(html) if known is None else known
+        with self._lock:
+            self._scripts_seen[digest] = scripts
+        return scripts
+
+    def _read_scripts(self) -> dict[str, list[str]]:
+        payload = self._read(self.folder / _SCRIPTS, compressed=True)
+        if payload is None:
+            return {}
+        try:
+            pages, texts = unpack(payload)
+            return {digest: [texts[index] for index in indices] for digest, indices in pages.items()}
+        except (ValueError, TypeError, IndexError, AttributeError):
+            return {}
+
+    def _keep_scripts(self) -> None:
+        if not self._scripts_seen:
+            return
+        texts: dict[str, int] = {}
+        pages = {digest: [texts.setdefault(script, len(texts)) for script in scripts]
+                 for digest, scripts in self._scripts_seen.items()}
+        self._write(self.folder / _SCRIPTS, pack(pages, texts), compressed=True)
+
     # --- the end of a build ------------------------------------------------------------------
 
     def finish(self, essays: Iterable[Essay]) -> None:
         """Wait for the writes, and remove the entries no essay of this build uses."""
+        # Only the pages of this build: the file holds about one site's worth.
+        self._keep_scripts()
         self.flush()
         keep = {_BODIES: set(), _DOCUMENTS: set(), _SHARDS: set(self._used_shards)}
         if self.keeps_pages:

@@ -3,6 +3,8 @@
 Listed last among the hooks: the policy allows the inline scripts of the finished page, so it
 must see the page after every other hook has changed it. A page whose inline script is made of
 contributor text (a template printed it unescaped) stops the build instead of being allowed.
+Every page is vetted and hashed in every build; the build cache only remembers which scripts a
+page of exactly the same text held (``BuildCache.page_scripts``), so it is not parsed again.
 """
 
 from __future__ import annotations
@@ -29,10 +31,13 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     return None
 
 
-def _protected(html: str, name: str) -> str:
+def _protected(html: str, name: str, config: MkDocsConfig) -> str:
     try:
-        # Parsing the page is most of this hook's cost: once, for the check and the hashes.
-        scripts = content_security.inline_scripts(html)
+        # Parsing the page is most of this hook's cost: once, for the check and the hashes, and
+        # not again for a page whose text is that of a page of the last build.
+        cache = mkdocs_state.build_cache(config)
+        scripts = (cache.page_scripts(html, content_security.inline_scripts) if cache is not None
+                   else content_security.inline_scripts(html))
         _vetting.check(html, scripts)
         return content_security.with_policy(html, scripts)
     except content_security.ContributedScriptError as error:
@@ -45,11 +50,11 @@ def _protected(html: str, name: str) -> str:
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return _protected(output, page.file.src_uri)
+    return _protected(output, page.file.src_uri, config)
 
 
 def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
     # Pages made from theme templates alone (404.html) do not pass through on_post_page.
     if not template_name.endswith(".html"):
         return None
-    return _protected(output_content, template_name)
+    return _protected(output_content, template_name, config)

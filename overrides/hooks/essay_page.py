@@ -9,7 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from essay_archive.content import paragraph_numbers
+from essay_archive.content import front_matter, paragraph_numbers
 from essay_archive.site import listings, sharing
 from essay_archive.site import mkdocs_state
 
@@ -18,10 +18,12 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     essay = mkdocs_state.essay_of(page)
     if essay is None:
         return None
+    # The checked front matter (essay_files gives MkDocs none to read), as plain values.
+    page.meta.update(front_matter.essay_meta(essay))
     page.meta["template"] = "essay.html"
-    # The head and the header print these: from the checked essay, not from MkDocs' own reading
-    # of the front matter, which a value such as `summary: 2024-02-30` leaves empty (the page
-    # then titled "9092").
+    # The head and the header print these: from the checked essay, not from a reading of the
+    # front matter, which a value such as `summary: 2024-02-30` would leave empty (the page then
+    # titled "9092").
     page.meta.update(title=essay.title, author=essay.author, description=essay.summary or "")
     # Essays, and only essays, get numbered paragraphs (see paragraph_numbers.py).
     return f"{paragraph_numbers.OPT_IN}\n{markdown}"
