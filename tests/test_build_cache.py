@@ -303,6 +303,7 @@ def test_one_essay_edited(builder: Callable[..., Build], baseline: Baseline, tmp
     warm = warm_and_cold(builder, baseline, tmp_path, edit)
     assert warm.counts is not None
     assert (warm.counts.bodies_reused, warm.counts.bodies_made) == (ESSAYS - 1, 1)
+    assert warm.counts.checks_reused == ESSAYS - 1
     # Essays 1-3 share a shard: it is indexed again; 4-6 come from the cache.
     assert (warm.counts.shards_reused, warm.counts.shards_made) == (1, 1)
     assert "最後に一段落を足しました" in warm.site["essays/2/index.html"].decode()
@@ -342,6 +343,8 @@ def test_tags_changed(builder: Callable[..., Build], baseline: Baseline, tmp_pat
 
     warm = warm_and_cold(builder, baseline, tmp_path, describe)
     assert warm.counts is not None
+    # Essays are checked against the vocabulary: all checked again.
+    assert warm.counts.checks_reused == 0
     # The essays' bodies and search documents do not show the vocabulary: all reused.
     assert (warm.counts.bodies_reused, warm.counts.shards_reused, warm.counts.shards_made) == (ESSAYS, 2, 0)
     assert "（改訂）" in warm.site["tags/index.html"].decode()
@@ -394,6 +397,8 @@ def test_nothing_changed(builder: Callable[..., Build], baseline: Baseline, tmp_
     # the whole archive (home, listings, the tag index, about, 404) are rendered.
     assert warm.counts.pages_made == 0
     assert warm.counts.pages_reused == len(kept_pages(warm.site)), warm.counts
+    # No essay is parsed and checked again.
+    assert warm.counts.checks_reused == ESSAYS
 
 
 def kept_pages(site: dict[str, bytes]) -> list[str]:
@@ -481,6 +486,9 @@ def test_damaged_entries_are_found_made_again_and_never_published(
         head, (content,) = build_cache.unpack(zlib.decompress(build_cache.unseal(bodies[1].read_bytes()) or b""))
         poisoned = build_cache.pack(head, ["<script>alert(1)</script>" + content])
         bodies[1].write_bytes(build_cache.seal(zlib.compress(poisoned)))
+        # The essays' check results cut short: every essay is checked again.
+        checked = cache / "checked.pack.z"
+        checked.write_bytes(checked.read_bytes()[:-10])
         # One bit changed, as a bad disk would leave it: a shard (so it is indexed again and its
         # essays' search documents are read) and every search document.
         for entry in [sorted((cache / "shards").glob("*/*"))[0], *(cache / "documents").glob("*/*")]:
@@ -492,6 +500,7 @@ def test_damaged_entries_are_found_made_again_and_never_published(
     # The cut body, the poisoned body, the shard, and the documents read for it (1 to 3).
     assert 4 <= warm.counts.damaged <= 6, warm.counts
     assert warm.counts.shards_made == 1
+    assert warm.counts.checks_reused == 0
     assert not any(b"alert(1)" in content for content in warm.site.values())
     # Made again and kept whole (documents of the other shard were not read, so not mended).
     for entry in (warm.project / ".cache" / "build").rglob("*"):
@@ -568,6 +577,34 @@ def test_a_body_addressing_other_pages_is_not_kept() -> None:
     assert not build_cache.cacheable_body('<a href="../585/">前の号</a>')
     assert not build_cache.cacheable_body('<a href="../../tags/北朝鮮/">北朝鮮</a>')
     assert not build_cache.cacheable_body('<img src="p.jpg" srcset="p-400w.jpg 400w, ../0585/p.jpg 800w">')
+
+
+def test_checked_essays_are_kept_by_their_bytes_and_read_back_from_the_file(tmp_path: Path) -> None:
+    from essay_archive.content.archive import read_archive
+
+    project = synthetic_archive.write_archive(tmp_path / "project", 3)
+    essays = project / "essays"
+    store = build_cache.CheckedEssays(tmp_path / "cache", "context")
+    first = read_archive(essays, store=store)
+    assert store.reused == 0
+    store.save()
+    again = build_cache.CheckedEssays(tmp_path / "cache", "context")
+    second = read_archive(essays, store=again)
+    assert again.reused == 3
+    assert second.essays == first.essays
+    # A file changed by one byte is checked again; so is every file under another context.
+    path = essays / "0002.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n一段落を足しました。\n", encoding="utf-8")
+    third = build_cache.CheckedEssays(tmp_path / "cache", "context")
+    assert read_archive(essays, store=third).essays[1].body.endswith("一段落を足しました。\n")
+    assert third.reused == 2
+    other = build_cache.CheckedEssays(tmp_path / "cache", "another context")
+    read_archive(essays, store=other)
+    assert other.reused == 0
+    # The same bytes under another file name (another number) are not taken as checked.
+    (essays / "0004.md").write_bytes((essays / "0003.md").read_bytes())
+    renamed = build_cache.CheckedEssays(tmp_path / "cache", "context")
+    assert not read_archive(essays, store=renamed).ok
 
 
 def test_a_sealed_entry_refuses_any_damage() -> None:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 from essay_archive.content import (
     archive_cache,
@@ -131,8 +131,19 @@ CheckedEssay: TypeAlias = tuple[Essay | None, list[Problem], _Claim | None, set[
 CheckCache: TypeAlias = archive_cache.EssayCheckCache[CheckedEssay]
 
 
+class CheckStore(Protocol):
+    """Check results of valid essays kept between builds, by the file's bytes (the build cache)."""
+
+    def lookup(self, path: Path, raw: bytes, text: str) -> CheckedEssay | None:
+        """The result kept for a file of exactly these bytes at this name, or None."""
+
+    def remember(self, path: Path, raw: bytes, text: str, result: CheckedEssay) -> None:
+        """Keep the result of checking ``path`` (valid, without photos)."""
+
+
 def _read_essay(
-    path: Path, vocabulary: dict[str, str], renderer: BodyRenderer | None = None, site: SiteFiles | None = None
+    path: Path, vocabulary: dict[str, str], renderer: BodyRenderer | None = None, site: SiteFiles | None = None,
+    store: CheckStore | None = None,
 ) -> CheckedEssay:
     """Check one essay file: the essay when it is valid, its problems in line order, the number
     the file claims (for the uniqueness check across files), and the names of the image files
@@ -141,6 +152,10 @@ def _read_essay(
     With ``renderer``, the body is also rendered as the build renders it and the HTML checked
     against the allow-list (the build does this on its own output, in the html_safety hook), and
     its relative links against ``site``'s files (the build stops on them in MkDocs' own check).
+
+    With ``store``, a valid essay without photos whose file has the bytes of one checked by an
+    earlier build is not parsed and checked again (the store's key covers the vocabulary and the
+    code that checks).
     """
     problems: list[Problem] = []
     match = schema.FILE_NAME.match(path.name)
@@ -169,6 +184,10 @@ def _read_essay(
     if text is None:
         assert problem is not None
         return None, problems + [problem], None, set()
+    if store is not None and not problems and renderer is None:
+        known = store.lookup(path, raw, text)
+        if known is not None:
+            return known
     if controls := essay_file.control_problems(text):
         # Nothing else is read from a file with invisible characters: they can make a line
         # mean something else to each reader of it.
@@ -220,6 +239,9 @@ def _read_essay(
         body_line=source.body_line,
         images=tuple(images.images),
     )
+    if store is not None and renderer is None and not essay.images and not images.referenced:
+        # Photos are checked by opening them: an essay showing any is checked on every build.
+        store.remember(path, raw, text, (essay, [], claim, set()))
     return essay, [], claim, images.referenced
 
 
@@ -274,6 +296,7 @@ def read_archive(
     renderer: BodyRenderer | None = None,
     cache: CheckCache | None = None,
     context: object = None,
+    store: CheckStore | None = None,
 ) -> Archive:
     """Read the vocabulary and every essay once; report numbers used by two files.
 
@@ -284,7 +307,8 @@ def read_archive(
     With ``cache`` (kept by the caller between readings, as ``mkdocs serve`` rebuilds), a file
     whose signature on disk has not changed since the last reading is not read or checked again
     (see ``archive_cache``); the result is the same as without it. ``context`` is anything else
-    the caller wants a change of to empty the cache.
+    the caller wants a change of to empty the cache. With ``store`` (the build cache), valid
+    essays are kept between builds by their files' bytes (see ``_read_essay``).
     """
     if essays_dir.is_symlink():
         # Every essay would come from wherever the link points.
@@ -309,10 +333,10 @@ def read_archive(
     site = link_rules.SiteFiles.of(renderer.root, essays_dir) if renderer is not None else None
     for path in checked:
         if cache is None:
-            essay, problems, claim, referenced = _read_essay(path, vocabulary, renderer, site)
+            essay, problems, claim, referenced = _read_essay(path, vocabulary, renderer, site, store)
         else:
             essay, problems, claim, referenced = cache.result(
-                path, _image_folder(path), lambda path: _read_essay(path, vocabulary, renderer, site))
+                path, _image_folder(path), lambda path: _read_essay(path, vocabulary, renderer, site, store))
         if claim is not None:
             claims[claim[0]].append((path, claim[1]))
         results.append((path, essay, problems))

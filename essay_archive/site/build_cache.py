@@ -89,6 +89,8 @@ _SHARDS = "shards"
 _PAGES = "pages"
 #: The file name ending of body and page entries (:func:`pack`, compressed).
 _ENTRY = ".pack.z"
+#: Valid essays as the last build checked them (:class:`CheckedEssays`).
+_CHECKED = "checked" + _ENTRY
 #: The inline scripts of the last build's finished pages (``BuildCache.page_scripts``).
 _SCRIPTS = "scripts" + _ENTRY
 #: The search box's list of shards (``partials/search-shards.html``), as folder addresses.
@@ -229,6 +231,8 @@ class Counts:
     shards_made: int = 0
     pages_reused: int = 0
     pages_made: int = 0
+    #: Essays whose check result came from the last build (``CheckedEssays``).
+    checks_reused: int = 0
     damaged: int = 0
 
 
@@ -556,6 +560,82 @@ class BuildCache:
             self._writes.append(future)
 
 
+class CheckedEssays:
+    """Valid essays without photos as an earlier build checked them, by their files' bytes
+    (``archive.CheckStore``): parsing and checking every essay again cost a millisecond and a half
+    an essay. Kept in one entry, ``checked.pack.z``, under ``context`` (the settings: the checking
+    code and libraries; the tag vocabulary), holding this build's essays only.
+
+    A kept result gives the essay's front matter values; its body is read from the file itself
+    (where the front matter ends), and the number must be the file's. Whatever a result says, the
+    body is rendered and sanitised like any other, and titles are escaped wherever printed.
+    """
+
+    def __init__(self, folder: Path, context: str) -> None:
+        self._path = folder / _CHECKED
+        self._context = context
+        self._known: dict[str, list[Any]] | None = None
+        self._seen: dict[str, list[Any]] = {}
+        self.reused = 0
+
+    def _key(self, path: Path, raw: bytes) -> str:
+        return _digest(FORMAT, path.name, raw)
+
+    def _load(self) -> dict[str, list[Any]]:
+        if self._known is None:
+            self._known = {}
+            try:
+                payload = unseal(self._path.read_bytes())
+                if payload is not None:
+                    head, _ = unpack(zlib.decompress(payload))
+                    if head["context"] == self._context:
+                        self._known = dict(head["essays"])
+            except (OSError, ValueError, TypeError, KeyError, zlib.error):
+                self._known = {}
+        return self._known
+
+    def lookup(self, path: Path, raw: bytes, text: str) -> Any:
+        from essay_archive.content.schema import EssayDate
+
+        key = self._key(path, raw)
+        entry = self._load().get(key)
+        if entry is None:
+            return None
+        try:
+            number, title, date, author, tags, summary, body_line, body_start, claim_line = entry
+            if not (isinstance(body_start, int) and 0 < body_start <= len(text)
+                    and text[:body_start].rstrip().endswith("---") and path.stem.lstrip("0") == str(number)):
+                return None
+            essay = Essay(path=path, number=number, title=title, date=EssayDate.parse(date), author=author,
+                          tags=tuple(tags), summary=summary, body=text[body_start:], body_line=body_line)
+        except (ValueError, TypeError):
+            return None
+        self._seen[key] = entry
+        self.reused += 1
+        return essay, [], (number, claim_line), set()
+
+    def remember(self, path: Path, raw: bytes, text: str, result: Any) -> None:
+        essay, _, claim, _ = result
+        if claim is None or not essay.body or not text.endswith(essay.body):
+            return
+        self._seen[self._key(path, raw)] = [
+            essay.number, essay.title, essay.date.iso(), essay.author, list(essay.tags), essay.summary,
+            essay.body_line, len(text) - len(essay.body), claim[1]]
+
+    def save(self) -> None:
+        """Keep this build's results (when they differ from the last build's)."""
+        if self._seen == self._known:
+            return
+        data = seal(zlib.compress(pack({"context": self._context, "essays": self._seen}, []), 1))
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self._path.with_name(f"{self._path.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            temporary.replace(self._path)
+        except OSError as error:
+            log.warning("build cache: %s", error)
+
+
 def folder_for(root: Path, environ: Mapping[str, str] | None = None) -> Path | None:
     """The cache folder of the repository at ``root``; None when ``ESSAY_BUILD_CACHE=off``."""
     environ = os.environ if environ is None else environ
@@ -566,12 +646,27 @@ def folder_for(root: Path, environ: Mapping[str, str] | None = None) -> Path | N
 
 
 def settings_digest(config: Any, environ: Mapping[str, str] | None = None) -> str:
-    """What every essay's body depends on besides the essay: configuration, code, libraries."""
+    """What every essay's body depends on besides the essay: configuration, code, libraries.
+
+    Taken once per build (kept on the build's config): the essay check and the cache both use it.
+    """
+    environ = os.environ if environ is None else environ
+    libraries = library_versions(environ)
+    known = config.get(_SETTINGS_KEY)
+    if known is not None and known[0] == libraries:
+        return known[1]
     parts: list[str | bytes] = [Path(config.config_file_path).read_bytes(), str(config.site_url),
-                                str(config.use_directory_urls), library_versions(environ)]
+                                str(config.use_directory_urls), libraries]
     for path in code_files(config):
         parts += [path.name, path.read_bytes()]
-    return _digest(*parts)
+    digest = _digest(*parts)
+    config[_SETTINGS_KEY] = (libraries, digest)
+    return digest
+
+
+_SETTINGS_KEY = "essay_archive_settings_digest"
+#: On the build's config: how many essays the check took from :class:`CheckedEssays`.
+CHECKS_REUSED_KEY = "essay_archive_checks_reused"
 
 
 def templates_digest(config: Any) -> str:
@@ -712,3 +807,24 @@ def theme_digest(config: Any) -> str:
         # Named from the theme folder: a copy of the project elsewhere has the same digest.
         parts += [path.relative_to(custom_dir).as_posix(), path.read_bytes()]
     return _digest(*parts)
+
+
+def render_unless_empty(page: Any, config: Any, files: Any) -> None:
+    """``page.render``, but for a page without Markdown (generated pages: tags, years, booklets,
+    whose templates show everything) set what MkDocs' rendering of nothing sets.
+
+    MkDocs makes a new Markdown converter with every extension for each page it renders: a few
+    milliseconds, spent on hundreds of empty pages in every build. Python-Markdown converts blank
+    text to nothing without running an extension, so the result is the same.
+    """
+    from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import get_toc
+
+    if (page.markdown or "").strip():
+        Page.render(page, config, files)
+        return
+    page.content = ""
+    page.toc = get_toc([])
+    page._title_from_render = None
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}

@@ -44,6 +44,7 @@ from mkdocs.structure.files import File
 
 from essay_archive.content.archive import Archive
 from essay_archive.content.essay import Essay
+from essay_archive.content.image_rules import EssayImage
 from essay_archive.site import listings, mkdocs_state, search_index
 from essay_archive.site.related import RelatedEssays, ranking_inputs
 
@@ -57,6 +58,10 @@ _digests: dict[tuple[int, bool], tuple[object, str]] = {}
 #: ``dataclasses.field(metadata=SHOWN_AS_LISTED)``: the pages this value is attached to show its
 #: essays as a listing does, even where the rest of the value counts in full (``full_text``).
 SHOWN_AS_LISTED: Mapping[str, str] = {"preview": "listed"}
+
+
+_ESSAY_FIELDS = tuple(item.name for item in dataclasses.fields(Essay) if item.name not in ("path", "images"))
+_IMAGE_FIELDS = tuple(item.name for item in dataclasses.fields(EssayImage) if item.name != "path")
 
 
 def forget_digests(essays: Iterable[Essay] = ()) -> None:
@@ -83,11 +88,10 @@ def _memo(essay: Essay, full: bool) -> str:
     if known is not None and known[0] is essay:
         return known[1]
     if full:
-        # Without where the archive lies on disk: a copy of the project (another checkout, a CI
-        # runner) shows the same pages, and the build cache keeps pages by this digest.
-        text = repr(dataclasses.replace(
-            essay, path=Path(essay.source_name),
-            images=tuple(dataclasses.replace(image, path=Path(image.reference)) for image in essay.images)))
+        # Every field but where the archive lies on disk: a copy of the project (another checkout,
+        # a CI runner) shows the same pages, and the build cache keeps pages by this digest.
+        text = repr((essay.source_name, *(getattr(essay, name) for name in _ESSAY_FIELDS),
+                     [[getattr(image, name) for name in _IMAGE_FIELDS] for image in essay.images]))
     else:
         text = repr((essay.number, essay.title, repr(essay.date), essay.author, essay.tags, essay.summary,
                      essay.reading_minutes, essay.url))

@@ -44,6 +44,8 @@ _serving = False
 _to_keep: dict[int, tuple[str, int]] = {}
 #: This build's template environment, when it keeps pages.
 _env: Environment | None = None
+#: This build's search box shard lists (``SEARCH_SHARDS_TEMPLATE``), by the pages' ``base_url``.
+_shard_lists: dict[str, str] = {}
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -74,6 +76,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
         pagefind=f"{installed_version()} {LANGUAGE}",
         image_digest=photos.digest,
     )
+    cache.counts.checks_reused = config.get(build_cache.CHECKS_REUSED_KEY) or 0
     mkdocs_state.attach_cache(config, cache)
     _current = cache
     return None
@@ -81,8 +84,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     essay = mkdocs_state.essay_of(page)
+    if essay is None:
+        # Generated pages have no Markdown: no converter is made for them.
+        page.render = functools.partial(build_cache.render_unless_empty, page)  # type: ignore[method-assign]
+        return None
     cache = mkdocs_state.build_cache(config)
-    if essay is None or cache is None:
+    if cache is None:
         return None
     # MkDocs renders right after this event; the page renders through the cache instead.
     page.render = functools.partial(build_cache.render_through_cache, page, essay, cache)  # type: ignore[method-assign]
@@ -92,6 +99,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
     global _env
     _to_keep.clear()
+    _shard_lists.clear()
     _env = None
     cache = mkdocs_state.build_cache(config)
     if cache is None or _serving:
@@ -144,7 +152,12 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
         return context
     # What a kept page leaves out: the search box's shards, as the header prints them for this
     # page, and an essay's body as sanitised in this build (print_booklets adds a booklet's).
-    holes = [_env.get_template(build_cache.SEARCH_SHARDS_TEMPLATE).render(context)]
+    # The same for every page at the same depth (its addresses are relative): made once per depth.
+    shards = _shard_lists.get(context["base_url"])
+    if shards is None:
+        shards = _env.get_template(build_cache.SEARCH_SHARDS_TEMPLATE).render(context)
+        _shard_lists[context["base_url"]] = shards
+    holes = [shards]
     if mkdocs_state.essay_of(page) is not None:
         holes.append(page.content or "")
     mkdocs_state.add_holes(page, holes)
@@ -174,9 +187,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     # The search hook keeps its new shards after this (their keys are already marked in use).
     cache.finish(mkdocs_state.of(config).essays)
     counts = cache.counts
-    log.info("build cache: %d essays reused, %d rendered and kept; %d pages reused, %d made and kept;"
-             " %d damaged entries made again",
-             counts.bodies_reused, counts.bodies_made, counts.pages_reused, counts.pages_made, counts.damaged)
+    log.info("build cache: %d essays as checked before, %d bodies reused, %d rendered and kept;"
+             " %d pages reused, %d made and kept; %d damaged entries made again",
+             counts.checks_reused, counts.bodies_reused, counts.bodies_made, counts.pages_reused, counts.pages_made,
+             counts.damaged)
 
 
 def on_build_error(*, error: Exception) -> None:

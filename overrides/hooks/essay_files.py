@@ -21,9 +21,9 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from essay_archive.content import front_matter
+from essay_archive.content import front_matter, tag_vocabulary
 from essay_archive.content.archive import CheckCache, read_archive
-from essay_archive.site import listings
+from essay_archive.site import build_cache, listings
 from essay_archive.site import mkdocs_state
 
 log = logging.getLogger("mkdocs.hooks.essay_files")
@@ -36,7 +36,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     root = mkdocs_state.repo_root(config)
     # The check does not read mkdocs.yml, but an edit to it is rare enough to start afresh.
     settings = hashlib.sha256(Path(config.config_file_path).read_bytes()).hexdigest()
-    archive = read_archive(root / "essays", cache=_checked, context=settings)
+    store = _stored_checks(root, config)
+    archive = read_archive(root / "essays", cache=_checked, context=settings, store=store)
+    if store is not None:
+        store.save()
+        # For the build cache's counts (its hook runs next).
+        config[build_cache.CHECKS_REUSED_KEY] = store.reused
     if not archive.ok:
         for line in archive.problem_lines(root):
             log.error(line)
@@ -63,6 +68,21 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for source, content in listings.generated_pages(archive):
         files.append(File.generated(config, source, content=content))
     return files
+
+
+def _stored_checks(root: Path, config: MkDocsConfig) -> build_cache.CheckedEssays | None:
+    # Kept between builds in the build cache: valid essays by their files' bytes, under the code
+    # that checks them and the vocabulary they are checked against.
+    folder = build_cache.folder_for(root)
+    if folder is None:
+        return None
+    vocabulary = (root / "essays" / tag_vocabulary.VOCABULARY_FILE)
+    try:
+        vocabulary_bytes = vocabulary.read_bytes()
+    except OSError:
+        vocabulary_bytes = b""
+    context = hashlib.sha256(build_cache.settings_digest(config).encode("ascii") + vocabulary_bytes).hexdigest()
+    return build_cache.CheckedEssays(folder, context)
 
 
 def on_shutdown() -> None:
