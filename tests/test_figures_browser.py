@@ -268,6 +268,68 @@ def test_a_printed_essay_holds_its_photos_whole_with_captions(
     assert "雪の港に並ぶ漁船" in text
 
 
+def test_print_asks_the_reader_when_photos_are_still_loading_after_15_seconds(
+    browser: Any, served: tuple[str, site_harness.Traffic]
+) -> None:
+    """A slow connection: the photos never arrive. The button waits 15 seconds, then asks; it never
+    prints photos half-loaded on its own."""
+    base, _ = served
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    held: list[Any] = []
+    asked: list[str] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    def answer(dialog: Any) -> None:
+        # The first time the reader waits for the photos; the second time prints without them.
+        asked.append(dialog.message)
+        if len(asked) == 1:
+            dialog.dismiss()
+        else:
+            dialog.accept()
+
+    def press_print() -> None:
+        page.locator(".reading-menu--print > summary").click()
+        page.click("button[data-print=horizontal]")
+
+    def until(condition: Any) -> None:
+        for _ in range(100):
+            if condition():
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError(f"still not so after 10 s: {asked}, {page.evaluate('window.printCalls')}")
+
+    try:
+        page = context.new_page()
+        # The page's clock is the test's: 15 seconds pass when the test says so.
+        page.clock.install()
+        page.route(re.compile(r"/essays/620/.*\.(jpg|png)$"), hold)
+        page.on("dialog", answer)
+        page.goto(base + PAGE, wait_until="domcontentloaded")
+        page.evaluate(PRINT_DIALOG)
+        press_print()
+        until(lambda: len(held) == 2)
+        page.clock.run_for(14_000)
+        page.wait_for_timeout(300)
+        assert (asked, page.evaluate("window.printCalls")) == ([], [])
+        page.clock.run_for(2_000)
+        until(lambda: len(asked) == 1)
+        assert "写真2枚の読み込みが終わっていません" in asked[0]
+        assert "(2 photos have not finished loading. Print anyway?)" in asked[0]
+        # Cancelled: nothing printed, and the button can be pressed again.
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.printCalls") == []
+        assert page.locator("button[data-print=horizontal]").is_enabled()
+        press_print()
+        page.clock.run_for(16_000)
+        until(lambda: len(asked) == 2 and page.evaluate("window.printCalls.length") == 1)
+        # Printed anyway, as the reader chose: the photos were not there.
+        assert [photo["complete"] for photo in page.evaluate("window.printCalls[0]")] == [False, False]
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_nothing_serious_on_a_page_with_figures(
     browser: Any, served: tuple[str, site_harness.Traffic], scheme: str

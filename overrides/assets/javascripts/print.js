@@ -158,7 +158,8 @@
   }
 
   // Photos below the first screen load lazily: fetch them all before printing, or paper would get
-  // blank boxes. A photo that fails or takes over 15 seconds is printed without, not waited for.
+  // blank boxes. Resolves with the photos still not whole when 15 seconds are up (a slow
+  // connection); a photo whose file fails is printed without and is not among them.
   function loadImages(deadline, failed) {
     deadline = deadline || Date.now() + 15000;
     failed = failed || [];
@@ -177,31 +178,41 @@
         window.setTimeout(resolve, Math.max(0, deadline - Date.now()));
       });
     })).then(function () {
-      // Decoded too: a photo whose file has arrived may still be switching candidate or decoding.
-      // Never past the deadline: decode() waits for a file that may never come.
+      // Decoded too, so that print draws every photo at once. Never past the deadline: decode()
+      // waits for a file that may never come.
       var timeUp = new Promise(function (resolve) { window.setTimeout(resolve, Math.max(0, deadline - Date.now())); });
       return Promise.all(images.map(function (image) {
         if (failed.indexOf(image) >= 0) return undefined;
         return Promise.race([image.decode().catch(function () { return undefined; }), timeUp]);
       }));
     }).then(function () {
-      // A photo may switch to another srcset candidate while the others load (the layout decides
-      // its width): look again until every photo has its pixels, or the time is up.
-      if (images.every(ready) || Date.now() >= deadline) return undefined;
+      // Look again until every photo has its pixels: a window resized meanwhile makes a photo load
+      // another srcset candidate.
+      if (images.every(ready)) return [];
+      if (Date.now() >= deadline) return images.filter(function (image) { return !ready(image); });
       return loadImages(deadline, failed);
     });
+  }
+
+  function stillLoading(count) {
+    return "写真" + count + "枚の読み込みが終わっていません。このまま印刷しますか？" +
+      "（「キャンセル」なら印刷せず、読み込みを続けます）\n(" + count +
+      (count === 1 ? " photo has" : " photos have") + " not finished loading. Print anyway?)";
   }
 
   // kind: a layout, or "all" (a split booklet's every part, in the layout already set).
   function printAs(kind) {
     var gathered = kind === "all" ? gatherParts() : Promise.resolve();
     return gathered.then(function () {
-      // The layout before the photos: it decides each photo's width, and so which srcset candidate
-      // the photo loads (set after them, a photo could be loading again when print opens). Applied
-      // after gathering, so fetched essays get vertical forms too.
+      // Applied after gathering, so fetched essays get vertical forms too. The layout styles only
+      // the printout (print.css), so it changes no photo's srcset candidate: the screen's width
+      // decides that, and Chromium picks no other file when print opens.
       setLayout(Object.prototype.hasOwnProperty.call(LAYOUT_CLASSES, kind) ? kind : currentLayout);
       return loadImages();
-    }).then(function () {
+    }).then(function (missing) {
+      // Printed now, a photo still loading would be half drawn or blank on paper: the reader
+      // decides (a study group may prefer the text now to the photos later).
+      if (missing.length && !window.confirm(stillLoading(missing.length))) return;
       window.print();
     });
   }
