@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import site_harness
 
+from tests import pagefind_relay
+
 # Test builds make no PDFs (each essay would be printed three times in Chromium); the tests of the
 # PDFs themselves (test_handouts.py) turn them on for a small archive. `mkdocs build` makes them.
 os.environ.setdefault("ESSAY_PDF", "off")
@@ -64,11 +66,20 @@ def make_project(
 
 
 def mkdocs_build(project: Path, site: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run ``mkdocs build --strict`` exactly as ``make build`` does; never raises."""
+    """Run ``mkdocs build --strict`` exactly as ``make build`` does; never raises.
+
+    Its Pagefind is this test process's warm one (tests/pagefind_relay.py): starting Pagefind
+    anew loads its Japanese dictionary, about a second of processor time per build.
+    """
+    env = {"PAGEFIND_BINARY_PATH": pagefind_relay.binary(), **env}
     return subprocess.run(
         site_harness.build_command(project, site or project / "site"),
         capture_output=True, text=True, encoding="utf-8", env=site_harness.build_environment(**env), check=False,
     )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    pagefind_relay.close()
 
 
 def build_project(root: Path, essays: dict[str, str] | None = None, **options: object) -> Path:
