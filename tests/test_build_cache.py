@@ -416,37 +416,30 @@ def retitle(project: Path, number: int, title: str) -> None:
     path.write_text(re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M), encoding="utf-8")
 
 
-def test_a_neighbours_title_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
-    # 前の号/次の号 of the essays either side show the new title; so do the lists of related essays.
-    warm = warm_and_cold(builder, baseline, tmp_path, lambda project: retitle(project, 3, "改題された第三号"))
-    assert warm.counts is not None
-    assert (warm.counts.bodies_reused, warm.counts.bodies_made) == (ESSAYS - 1, 1)
-    for neighbour in (2, 4):
-        pager = warm.site[f"essays/{neighbour}/index.html"].decode().split('class="essay-pager"', 1)[1]
-        assert "改題された第三号" in pager, neighbour
-    assert warm.counts.pages_made >= 3
-
-
-def test_an_essays_tags_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
-    # Essay 2 loses ロシア... or gains it: the related lists of the other essays change.
-    def retag(project: Path) -> None:
+def test_what_pages_show_of_other_essays_changed(
+    builder: Callable[..., Build], baseline: Baseline, tmp_path: Path,
+) -> None:
+    # One build for three changes (each is a page's input the essay itself does not hold):
+    # essay 3 retitled (前の号/次の号 of essays 2 and 4, related lists), essay 2 retagged (the
+    # related lists of the others, tag pages), essay 4 edited (the booklets printing it).
+    def change(project: Path) -> None:
+        retitle(project, 3, "改題された第三号")
         path = essay_path(project, 2)
         text = path.read_text(encoding="utf-8")
         path.write_text(re.sub(r"^tags: \[.*\]$", f"tags: [{', '.join(reversed(TAGS))}]", text, count=1,
                                flags=re.M), encoding="utf-8")
-
-    warm = warm_and_cold(builder, baseline, tmp_path, retag)
-    assert warm.counts is not None and warm.counts.pages_made >= 1
-
-
-def test_a_booklets_essay_edited(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
-    def edit(project: Path) -> None:
         path = essay_path(project, 4)
         path.write_text(path.read_text(encoding="utf-8") + "\n小冊子にも載る一段落。\n", encoding="utf-8")
 
-    warm = warm_and_cold(builder, baseline, tmp_path, edit)
+    warm = warm_and_cold(builder, baseline, tmp_path, change)
+    assert warm.counts is not None
+    assert (warm.counts.bodies_reused, warm.counts.bodies_made) == (ESSAYS - 3, 3)
+    for neighbour in (2, 4):
+        pager = warm.site[f"essays/{neighbour}/index.html"].decode().split('class="essay-pager"', 1)[1]
+        assert "改題された第三号" in pager, neighbour
     tag = next(iter(TAGS))
     assert "小冊子にも載る一段落" in warm.site[f"tags/{tag}/print/index.html"].decode()
+    assert warm.counts.pages_made >= 5
 
 
 def test_site_url_changed(
