@@ -69,6 +69,15 @@ class _Client:
             self.input_done = True
             self._close_if_done()
 
+    def end(self) -> None:
+        """End the connection now: the build's client exits, like a Pagefind that stopped."""
+        with self.lock:
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self.connection.close()
+
     def _close_if_done(self) -> None:
         # Pagefind exits when its input closes, once it has answered: so does the build's client.
         if self.input_done and not self.in_flight:
@@ -91,6 +100,9 @@ class PagefindRelay:
         self._lock = threading.Lock()
         #: The relay's message id -> (the build's connection, the build's own message id).
         self._routes: dict[int, tuple[_Client, int]] = {}
+        #: Every build connected now; all are ended if Pagefind stops.
+        self._clients: set[_Client] = set()
+        self._stopped = False
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._listener.bind(self.socket_path)
         self._listener.listen()
@@ -99,8 +111,12 @@ class PagefindRelay:
 
     def close(self) -> None:
         self._listener.close()
-        if self._process.stdin is not None:
-            self._process.stdin.close()
+        with self._lock:
+            try:
+                if self._process.stdin is not None:
+                    self._process.stdin.close()  # Pagefind exits when its input closes
+            except OSError:
+                pass  # it had stopped already
         self._process.wait(30)
         for path in self._folder.iterdir():
             path.unlink()
@@ -114,7 +130,13 @@ class PagefindRelay:
                 connection, _ = self._listener.accept()
             except OSError:
                 return
-            threading.Thread(target=self._read_requests, args=(_Client(connection),), daemon=True).start()
+            client = _Client(connection)
+            with self._lock:
+                self._clients.add(client)
+                stopped = self._stopped
+            if stopped:
+                client.end()
+            threading.Thread(target=self._read_requests, args=(client,), daemon=True).start()
 
     def _read_requests(self, client: _Client) -> None:
         pending = bytearray()
@@ -130,6 +152,8 @@ class PagefindRelay:
                 self._forward(client, bytes(pending[:end]))
                 del pending[:end + 1]
         client.input_ended()
+        with self._lock:
+            self._clients.discard(client)
 
     def _forward(self, client: _Client, encoded: bytes) -> None:
         request = json.loads(base64.b64decode(encoded))
@@ -140,8 +164,13 @@ class PagefindRelay:
                 client.in_flight[relay_id] = request["message_id"]
             request["message_id"] = relay_id
             assert self._process.stdin is not None
-            self._process.stdin.write(base64.b64encode(json.dumps(request).encode("utf-8")) + b",")
-            self._process.stdin.flush()
+            try:
+                self._process.stdin.write(base64.b64encode(json.dumps(request).encode("utf-8")) + b",")
+                self._process.stdin.flush()
+            except OSError:
+                self._stopped = True
+        if self._stopped:
+            client.end()
 
     # --- Pagefind to builds ----------------------------------------------------------------------
 
@@ -154,6 +183,14 @@ class PagefindRelay:
             while (end := pending.find(b",")) >= 0:
                 self._route(bytes(pending[:end]))
                 del pending[:end + 1]
+        # Pagefind has exited: end every build's connection, so that its client exits too and the
+        # build fails its waiting requests, as it would had its own Pagefind stopped.
+        with self._lock:
+            self._stopped = True
+            clients = set(self._clients)
+            self._routes.clear()
+        for client in clients:
+            client.end()
 
     def _route(self, encoded: bytes) -> None:
         answer = json.loads(base64.b64decode(encoded))
