@@ -24,6 +24,31 @@ pytestmark = pytest.mark.browser
 
 OUTPUT = REPO / "test-output"
 PAGE = "essays/620/"
+
+
+class HeldPhotos:
+    """The test essay's two photo files, held back on their way to ``page`` (a slow connection)."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.routes: list[Any] = []
+        page.route(re.compile(r"/essays/620/.*\.(jpg|png)$"), self._hold)
+
+    def _hold(self, route: Any) -> None:
+        self.routes.append(route)
+
+    def wait_for_both(self) -> None:
+        """Wait (up to 10 s) until the page has asked for both files."""
+        for _ in range(100):
+            if len(self.routes) == 2:
+                break
+            self.page.wait_for_timeout(100)
+        assert len(self.routes) == 2, [route.request.url for route in self.routes]
+
+    def release(self) -> None:
+        """Let the held files through."""
+        for route in self.routes:
+            route.continue_()
 #: Published widths of the photo, smallest first.
 PHOTO_WIDTHS = (400, 800, 1600)
 
@@ -84,34 +109,24 @@ def test_figure_caption_alt_and_reserved_size(browser: Any, served: tuple[str, s
 def test_the_page_does_not_shift_while_photos_arrive(browser: Any, served: tuple[str, site_harness.Traffic]) -> None:
     base, _ = served
     context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=2)
-    held: list[Any] = []
-
-    def hold(route: Any) -> None:
-        held.append(route)
-
     try:
         page = context.new_page()
         # The photos are held back until the layout without them has been measured.
-        page.route(re.compile(r"/essays/620/.*\.(jpg|png)$"), hold)
+        held = HeldPhotos(page)
         page.goto(base + PAGE, wait_until="domcontentloaded")
         measure = """() => [...document.querySelectorAll('.essay-body > *')].map(element => {
             const box = element.getBoundingClientRect();
             return [element.tagName, Math.round(box.top + scrollY), Math.round(box.height)];
         })"""
         page.mouse.wheel(0, 20000)
-        for _ in range(100):
-            if len(held) == 2:
-                break
-            page.wait_for_timeout(100)
-        assert len(held) == 2, [route.request.url for route in held]
+        held.wait_for_both()
         before = page.evaluate(measure)
         assert page.evaluate("[...document.querySelectorAll('.essay-body img')].every(i => i.naturalWidth === 0)")
         # The empty boxes already have the photos' proportions.
         photo = page.evaluate("(() => { const r = document.querySelector('.essay-body img').getBoundingClientRect();"
                               " return [r.width, r.height]; })()")
         assert photo[1] == pytest.approx(photo[0] * 3 / 4, abs=1)
-        for route in held:
-            route.continue_()
+        held.release()
         page.wait_for_function(
             "() => [...document.querySelectorAll('.essay-body img')].every(i => i.complete && i.naturalWidth)")
         assert page.evaluate(measure) == before
@@ -179,14 +194,9 @@ def printed(browser: Any, url: str, layout: str, name: str) -> tuple[PdfReader, 
     the button must not open print before they have arrived.
     """
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    held: list[Any] = []
-
-    def hold(route: Any) -> None:
-        held.append(route)
-
     try:
         page = context.new_page()
-        page.route(re.compile(r"/essays/620/.*\.(jpg|png)$"), hold)
+        held = HeldPhotos(page)
         page.goto(url, wait_until="domcontentloaded")
         page.evaluate(PRINT_DIALOG)
         # An essay page's print buttons are the choices of its 印刷 menu; a booklet shows them as a row.
@@ -194,17 +204,12 @@ def printed(browser: Any, url: str, layout: str, name: str) -> tuple[PdfReader, 
         if menu.count():
             menu.click()
         page.click(f"button[data-print={layout}]")
-        for _ in range(100):
-            if len(held) == 2:
-                break
-            page.wait_for_timeout(100)
         # The chart, far below the first screen, is left by lazy loading: the button asks for it.
-        assert len(held) == 2, [route.request.url for route in held]
+        held.wait_for_both()
         # Print waits while the files are on their way.
         page.wait_for_timeout(300)
         assert page.evaluate("window.printCalls") == []
-        for route in held:
-            route.continue_()
+        held.release()
         page.wait_for_function("() => window.printCalls.length > 0")
         calls = page.evaluate("window.printCalls")
         assert len(calls) == 1, calls
@@ -275,11 +280,7 @@ def test_print_asks_the_reader_when_photos_are_still_loading_after_15_seconds(
     prints photos half-loaded on its own."""
     base, _ = served
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    held: list[Any] = []
     asked: list[str] = []
-
-    def hold(route: Any) -> None:
-        held.append(route)
 
     def answer(dialog: Any) -> None:
         # The first time the reader waits for the photos; the second time prints without them.
@@ -304,12 +305,12 @@ def test_print_asks_the_reader_when_photos_are_still_loading_after_15_seconds(
         page = context.new_page()
         # The page's clock is the test's: 15 seconds pass when the test says so.
         page.clock.install()
-        page.route(re.compile(r"/essays/620/.*\.(jpg|png)$"), hold)
+        held = HeldPhotos(page)
         page.on("dialog", answer)
         page.goto(base + PAGE, wait_until="domcontentloaded")
         page.evaluate(PRINT_DIALOG)
         press_print()
-        until(lambda: len(held) == 2)
+        held.wait_for_both()
         page.clock.run_for(14_000)
         page.wait_for_timeout(300)
         assert (asked, page.evaluate("window.printCalls")) == ([], [])
