@@ -70,7 +70,8 @@ CHROMIUM_ARGS = (
 CACHE_FOLDER = Path(".cache") / "pdf"
 #: Cache entries no build has used for this long are removed (CI keeps ``.cache/`` between runs).
 CACHE_KEEP_SECONDS = 14 * 24 * 3600
-#: A photo that has not loaded after this long is printed without, as print.js does in a browser.
+#: A photo that has not loaded after this long is printed without it. (print.js asks the reader
+#: instead; the build has no one to ask, and a local file this late is a broken one.)
 IMAGE_TIMEOUT_MS = 15_000
 #: A booklet's contents are printed again until their page numbers are right, at most this often.
 CONTENTS_PASSES = 3
@@ -472,7 +473,7 @@ def serve(site_dir: Path) -> Iterator[str]:
 
 
 #: Loads every photo now, including lazy ones below the fold, and waits for their pixels (or
-#: gives up on one after the timeout, as print.js does): paper must not get empty boxes.
+#: gives up on one after the timeout): paper must not get empty boxes.
 _LOAD_IMAGES = """async (timeout) => {
   const images = [...document.querySelectorAll('img')];
   images.forEach((image) => { image.loading = 'eager'; });
