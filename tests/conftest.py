@@ -82,6 +82,19 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     pagefind_relay.close()
 
 
+@pytest.fixture(scope="module")
+def relayed_pagefind() -> Iterator[None]:
+    """In-process indexing (``search_index.build_index``) uses this test process's warm Pagefind.
+
+    The same relay as the test builds' (see ``mkdocs_build``), for the module's tests: a Pagefind
+    started anew would load its Japanese dictionary again, about a second of processor time for
+    each index. The tests of the service itself (test_pagefind_service.py) start real ones.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PAGEFIND_BINARY_PATH", pagefind_relay.binary())
+        yield
+
+
 def build_project(root: Path, essays: dict[str, str] | None = None, **options: object) -> Path:
     """Make a project in ``root`` (see make_project), build it; the build must pass. Returns the site."""
     project = make_project(root, essays, **options)  # type: ignore[arg-type]

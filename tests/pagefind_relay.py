@@ -7,8 +7,8 @@ instead ``PAGEFIND_BINARY_PATH`` (read by the ``pagefind`` package) names a smal
 that connects to this relay, which passes each build's requests to one real Pagefind service and
 its answers back. Pagefind answers each request on its own and keeps every index apart (a build
 makes its own and deletes it), so the files a build gets are those it would get from a Pagefind
-of its own; the tests of the service itself (test_pagefind_service.py, test_search_index_check.py)
-start real ones.
+of its own. In-process indexing in the tests goes through it too (the ``relayed_pagefind`` fixture);
+the tests of the service itself (test_pagefind_service.py) start real ones.
 
 Requests and answers are base64-encoded JSON, each followed by a comma. The relay gives every
 request a message id unique across builds and puts the build's own id back on the answer.

@@ -78,6 +78,7 @@ def test_index_holds_the_essay_not_the_page_around_it(search_site: Path) -> None
     assert page["meta"]["date"] == "2024年12月"
 
 
+@pytest.mark.usefixtures("relayed_pagefind")
 def test_index_made_while_rendering_equals_the_index_of_the_written_pages(search_site: Path, tmp_path: Path) -> None:
     # The build hands Pagefind each essay's search document as soon as its body is rendered,
     # before the page is written. Indexing the written pages instead must store the same records,

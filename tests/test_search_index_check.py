@@ -41,6 +41,11 @@ def write_site(site: Path, shards: list[str]) -> Path:
     return site
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _warm_pagefind(relayed_pagefind: None) -> None:
+    """Every index here, module fixtures' included, is made by the test process's warm Pagefind."""
+
+
 @pytest.fixture(scope="module")
 def indexed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three essays in two shards (586 and 585 in pagefind/, 584 in pagefind-1/), built and checked."""

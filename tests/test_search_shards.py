@@ -79,6 +79,7 @@ def test_pages_name_the_shards_to_merge(sharded_site: Path) -> None:
     assert 'data-pagefind-shards="pagefind-1/ pagefind-2/"' in home
 
 
+@pytest.mark.usefixtures("relayed_pagefind")
 def test_fewer_essays_leave_no_stale_shard(sharded_site: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(sharded_site, site)
