@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 import sys
@@ -25,6 +26,7 @@ from pathlib import Path
 import pytest
 import synthetic_archive
 import yaml
+from mkdocs import utils as mkdocs_utils
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
@@ -331,6 +333,31 @@ def test_one_essay_deleted(builder: Callable[..., Build], baseline: Baseline, tm
     assert "essays/5/index.html" not in warm.site
     # The deleted essay's entries are gone from the cache.
     assert len(list((warm.project / ".cache" / "build" / "bodies").glob("*/*"))) == ESSAYS - 1
+
+
+def test_a_build_over_the_last_site_leaves_only_this_builds_files(
+    builder: Callable[..., Build], baseline: Baseline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The last build's site is moved aside and deleted while this build runs (old_site hook):
+    # MkDocs, when it empties site/, finds nothing left to delete.
+    left_to_mkdocs: list[list[str]] = []
+    real_clean = mkdocs_utils.clean_directory
+
+    def clean_directory(directory: str) -> None:
+        left_to_mkdocs.append(sorted(os.listdir(directory)) if os.path.isdir(directory) else [])
+        real_clean(directory)
+
+    monkeypatch.setattr(mkdocs_utils, "clean_directory", clean_directory)
+
+    def over_the_last_site(project: Path) -> None:
+        shutil.copytree(baseline[0] / "site", project / "site")
+        (project / "site" / "stale.html").write_text("<p>old</p>", encoding="utf-8")
+        essay_path(project, 5).unlink()
+
+    warm = warm_and_cold(builder, baseline, tmp_path, over_the_last_site)
+    assert "essays/5/index.html" not in warm.site and "stale.html" not in warm.site
+    assert sorted(path.name for path in warm.project.iterdir() if path.name.startswith(".site")) == []
+    assert left_to_mkdocs[0] == []
 
 
 def test_tags_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
