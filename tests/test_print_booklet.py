@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
@@ -90,6 +91,18 @@ def test_booklet_html_prefixes_ids_and_repoints_relative_links() -> None:
         '<img src="../../../images/map.png" alt="地図"> <a href="https://example.org/">外</a></p>'
         '<div class="footnote"><li id="e587-fn:1"><a href="#e587-fnref:1">↩</a></li></div>'
     )
+
+
+@pytest.mark.parametrize("page_url", ["", ".", "tags/北朝鮮/print/", "tags/北朝鮮/print/3/", "essays/", "essays/586/",
+                                      "essays/586/sub/", "tags/", "a/b/c/d/e/", "essays/5860/"])
+def test_relative_addresses_are_what_relpath_says(page_url: str) -> None:
+    # booklet_html's own relpath, without the working folder: every kind of target below and above.
+    targets = ["essays/586/", "essays/586", "essays/586/photo-1-400w.jpg", "essays/5860/", "essays/", "tags/北朝鮮/",
+               "tags/北朝鮮/print/3/x.css", ".", "index.html", "a/b/c/d/e/f", "..", "../x", "../../a/b", "/abs/path"]
+    for target in targets:
+        from_root = posixpath.normpath(target)
+        assert print_booklet.relative_address(from_root, page_url) == posixpath.relpath(from_root, page_url or "."), (
+            target, page_url)
 
 
 def test_text_that_looks_like_an_attribute_is_left_alone() -> None:

@@ -207,6 +207,26 @@ _ATTRIBUTE = re.compile(r'(\s)(id|for|href|srcset|src)="([^"]*)"')
 _ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|//)")
 
 
+def relative_address(from_root: str, page_url: str) -> str:
+    """``posixpath.relpath(from_root, page_url or ".")`` for two addresses below the site root.
+
+    The same answer without asking the operating system for the working folder twice per link
+    (``relpath`` makes both absolute first): half of a booklet's fill time went there.
+    """
+    if from_root == ".." or from_root.startswith("../") or from_root.startswith("/"):
+        return posixpath.relpath(from_root, page_url or ".")  # outside the root: as relpath says
+    path = [part for part in from_root.split("/") if part and part != "."]
+    start = [part for part in page_url.split("/") if part and part != "."]
+    if ".." in start:
+        return posixpath.relpath(from_root, page_url or ".")
+    common = 0
+    for mine, theirs in zip(path, start, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + path[common:]) or "."
+
+
 def booklet_html(content: str, essay: Essay, page_url: str) -> str:
     """An essay's rendered HTML made fit to sit beside other essays on the page at ``page_url``.
 
@@ -222,7 +242,7 @@ def booklet_html(content: str, essay: Essay, page_url: str) -> str:
         if not target or _ABSOLUTE.match(target):
             return target
         from_root = posixpath.normpath(posixpath.join(essay.url, target))
-        moved = posixpath.relpath(from_root, page_url or ".")
+        moved = relative_address(from_root, page_url)
         if target.endswith("/") and not moved.endswith("/"):
             moved += "/"
         return moved
