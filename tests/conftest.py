@@ -82,6 +82,27 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     pagefind_relay.close()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests parametrised with the same ``shown`` page run one after another, where the first ran.
+
+    They only read that page, so one load serves them all (ReaderPages.view); the order changes
+    nothing else, and each test still loads its page itself when it runs alone or elsewhere.
+    Every xdist worker sorts the same collection the same way.
+    """
+    groups: list[list[pytest.Item]] = []
+    by_page: dict[tuple[object, object], list[pytest.Item]] = {}
+    for item in items:
+        shown = getattr(item, "callspec", None) and item.callspec.params.get("shown")  # type: ignore[attr-defined]
+        if shown is None:
+            groups.append([item])
+        elif (key := (item.path, shown)) in by_page:
+            by_page[key].append(item)
+        else:
+            groups.append(by_page.setdefault(key, [item]))
+    items[:] = [item for group in groups for item in group]
+
+
 @pytest.fixture(scope="module")
 def relayed_pagefind() -> Iterator[None]:
     """In-process indexing (``search_index.build_index``) uses this test process's warm Pagefind.
@@ -217,11 +238,18 @@ class ReaderPages:
     Opening a page in a new context costs a context, a page and a cold cache for every test;
     tests that only read what a fresh load shows share a page instead. A test that changes what
     outlives a load (storage, permissions, routes, listeners) opens a page of its own.
+
+    ``open`` loads the page afresh for a test that may change it (click, hover, focus, type, edit
+    the document). ``view`` is for a test that only reads it (evaluates, measures, screenshots):
+    one load then serves every such test of the same address, viewport and palette that runs
+    next, until a test calls ``open`` for that viewport and palette.
     """
 
     def __init__(self, browser: object) -> None:
         self._browser = browser
         self._pages: dict[tuple[int, int, str], object] = {}
+        #: The address each page was last loaded at by ``view`` (and its URL), while only read since.
+        self._viewed: dict[tuple[int, int, str], tuple[str, str]] = {}
 
     def open(self, url: str, viewport: dict[str, int], scheme: str = "light") -> object:
         """The shared page for ``viewport`` and ``scheme``, freshly loaded at ``url``.
@@ -229,6 +257,8 @@ class ReaderPages:
         ``page.errors`` lists the script errors and console errors logged since this load.
         """
         key = (viewport["width"], viewport["height"], scheme)
+        # The test may change the page: no later test reads it as loaded.
+        self._viewed.pop(key, None)
         page = self._pages.get(key)
         if page is None:
             page = self._pages[key] = self._browser.new_page(viewport=viewport, color_scheme=scheme)  # type: ignore[attr-defined]
@@ -242,11 +272,27 @@ class ReaderPages:
         page.goto(url)  # type: ignore[attr-defined]
         return page
 
+    def view(self, url: str, viewport: dict[str, int], scheme: str = "light") -> object:
+        """The shared page for ``viewport`` and ``scheme`` as loaded at ``url``, for a test that only reads it.
+
+        The last load is reused when it was a ``view`` of ``url`` and every test since only read
+        the page; otherwise the page is loaded afresh, as by ``open``.
+        """
+        key = (viewport["width"], viewport["height"], scheme)
+        page = self._pages.get(key)
+        # The address asked for, and where the load landed (percent-encoded: tags/%E5%8C%97.../).
+        if page is not None and self._viewed.get(key) == (url, page.url):  # type: ignore[attr-defined]
+            return page
+        page = self.open(url, viewport, scheme)
+        self._viewed[key] = (url, page.url)  # type: ignore[attr-defined]
+        return page
+
     def close(self) -> None:
         """Close every page and its context."""
         for page in self._pages.values():
             page.context.close()  # type: ignore[attr-defined]
         self._pages.clear()
+        self._viewed.clear()
 
 
 @pytest.fixture(scope="module")

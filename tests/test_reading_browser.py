@@ -44,29 +44,53 @@ def open_page(pages: ReaderPages, url: str, viewport: dict[str, int] = DESKTOP, 
     return pages.open(url, viewport, scheme)
 
 
-@pytest.mark.parametrize("scheme", PALETTES, ids=PALETTES)
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
-@pytest.mark.parametrize("address", READER_PAGES.values(), ids=READER_PAGES.keys())
-def test_every_page_reads_in_one_column_without_sideways_scrolling(
-    reader_pages: ReaderPages, site_server: str, address: str, viewport: dict[str, int], scheme: str
-) -> None:
-    page = open_page(reader_pages, site_server + address, viewport, scheme)
+def shows(address: str, viewport: dict[str, int] = DESKTOP, scheme: str = "light") -> tuple[str, int, int, str]:
+    """A page as a read-only test sees it: a parameter of ``shown`` (hashable, so compared by value)."""
+    return (address, viewport["width"], viewport["height"], scheme)
+
+
+@pytest.fixture()
+def shown(request: pytest.FixtureRequest) -> tuple[str, int, int, str]:
+    """The page (``shows(...)``) a test that only reads it looks at, given by indirect parametrisation.
+
+    The suite runs the tests of one shown page one after another (conftest.py), so ``view``
+    serves them all from one load (see ReaderPages.view).
+    """
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture()
+def view(shown: tuple[str, int, int, str], reader_pages: ReaderPages, site_server: str) -> Any:
+    """The module's shared page as loaded at ``shown``, for a test that only reads it."""
+    address, width, height, scheme = shown
+    return reader_pages.view(site_server + address, {"width": width, "height": height}, scheme)
+
+
+@pytest.mark.parametrize("shown", [
+    shows(address, viewport, scheme)
+    for address in READER_PAGES.values() for viewport in (PHONE, DESKTOP) for scheme in PALETTES
+], ids=[f"{name}-{viewport['width']}-{scheme}"
+        for name in READER_PAGES for viewport in (PHONE, DESKTOP) for scheme in PALETTES], indirect=True)
+def test_every_page_reads_in_one_column_without_sideways_scrolling(view: Any, shown: tuple[str, int, int, str]) -> None:
+    page = view
+    address, width, _, scheme = shown
     assert page.locator("body").get_attribute("data-md-color-scheme") == PALETTES[scheme]
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     # No table-of-contents column anywhere; the menu sidebar only as the phone's drawer.
     assert page.locator(".md-sidebar--secondary").count() == 0
-    if viewport is DESKTOP:
+    if width == DESKTOP["width"]:
         assert not page.locator(".md-sidebar--primary").is_visible()
         assert page.locator(".site-menu__link").all_inner_texts() == ["ホーム", "一覧", "タグ", "このサイトについて"]
     else:
         assert not page.locator(".site-menu").is_visible()
     OUTPUT.mkdir(exist_ok=True)
     name = next(key for key, value in READER_PAGES.items() if value == address)
-    page.screenshot(path=str(OUTPUT / f"reading-{name}-{viewport['width']}-{scheme}.png"), full_page=True)
+    page.screenshot(path=str(OUTPUT / f"reading-{name}-{width}-{scheme}.png"), full_page=True)
 
 
-def test_essay_column_is_centred_with_no_sidebar_at_desktop_width(reader_pages: ReaderPages, site_server: str) -> None:
-    page = open_page(reader_pages, site_server + "essays/586/")
+@pytest.mark.parametrize("shown", [shows("essays/586/")], ids=["essay"], indirect=True)
+def test_essay_column_is_centred_with_no_sidebar_at_desktop_width(view: Any) -> None:
+    page = view
     column = page.locator(".md-content").bounding_box()
     assert column is not None
     left, right = column["x"], DESKTOP["width"] - (column["x"] + column["width"])
@@ -90,20 +114,19 @@ def test_phone_menu_opens_as_a_drawer(reader_pages: ReaderPages, site_server: st
     assert box is not None and 0 <= box["x"] < PHONE["width"]
 
 
-@pytest.mark.parametrize(("address", "trail"), [
-    ("essays/year/2024/", ["一覧", "2024年"]),
-    ("tags/北朝鮮/", ["タグ", "北朝鮮"]),
-])
-def test_listing_pages_show_where_they_sit(
-    reader_pages: ReaderPages, site_server: str, address: str, trail: list[str]
-) -> None:
-    page = open_page(reader_pages, site_server + address, PHONE)
+@pytest.mark.parametrize(("shown", "trail"), [
+    (shows("essays/year/2024/", PHONE), ["一覧", "2024年"]),
+    (shows("tags/北朝鮮/", PHONE), ["タグ", "北朝鮮"]),
+], ids=["year", "tag"], indirect=["shown"])
+def test_listing_pages_show_where_they_sit(view: Any, trail: list[str]) -> None:
+    page = view
     assert page.locator(".reading-breadcrumb li").all_inner_texts() == trail
     assert page.locator(".reading-breadcrumb [aria-current='page']").inner_text() == trail[-1]
 
 
-def test_essay_header_order_breadcrumb_and_edit_link(reader_pages: ReaderPages, site_server: str) -> None:
-    page = open_page(reader_pages, site_server + "essays/586/")
+@pytest.mark.parametrize("shown", [shows("essays/586/")], ids=["essay"], indirect=True)
+def test_essay_header_order_breadcrumb_and_edit_link(view: Any) -> None:
+    page = view
     assert page.locator(".reading-breadcrumb li").all_inner_texts() == ["一覧", "2024年", "第586号"]
     assert page.locator(".reading-breadcrumb a").evaluate_all("(links) => links.map((a) => a.pathname)") == [
         "/archive/essays/", "/archive/essays/year/2024/"]
@@ -145,9 +168,10 @@ _LATIN_WORDS = r"""() => {
 }"""
 
 
-@pytest.mark.parametrize("address", [*READER_PAGES.values(), "404.html"], ids=[*READER_PAGES, "404"])
-def test_no_english_interface_text(reader_pages: ReaderPages, site_server: str, address: str) -> None:
-    page = open_page(reader_pages, site_server + address)
+@pytest.mark.parametrize("shown", [shows(address) for address in [*READER_PAGES.values(), "404.html"]],
+                         ids=[*READER_PAGES, "404"], indirect=True)
+def test_no_english_interface_text(view: Any) -> None:
+    page = view
     # Service names and file formats are proper nouns: LINE, PDF (X is one letter).
     assert [word for word in page.evaluate(_LATIN_WORDS) if word not in {"LINE", "PDF"}] == []
     assert "Made with" not in page.locator("footer").inner_text()
@@ -182,15 +206,12 @@ _LINE_LENGTH = """() => {
 }"""
 
 
-@pytest.mark.parametrize(("viewport", "sizes", "characters"), [
-    (PHONE, (16, 18), (19.5, 22.5)),
-    (DESKTOP, (17, 22), (35, 40)),
-], ids=["phone", "desktop"])
-def test_body_size_and_line_length(
-    reader_pages: ReaderPages, site_server: str, viewport: dict[str, int], sizes: tuple[int, int],
-    characters: tuple[float, float],
-) -> None:
-    page = open_page(reader_pages, site_server + "essays/586/", viewport)
+@pytest.mark.parametrize(("shown", "sizes", "characters"), [
+    (shows("essays/586/", PHONE), (16, 18), (19.5, 22.5)),
+    (shows("essays/586/", DESKTOP), (17, 22), (35, 40)),
+], ids=["phone", "desktop"], indirect=["shown"])
+def test_body_size_and_line_length(view: Any, sizes: tuple[int, int], characters: tuple[float, float]) -> None:
+    page = view
     measured = page.evaluate(_LINE_LENGTH)
     assert sizes[0] <= measured["size"] <= sizes[1]
     # Japanese characters are square: a line holds its width divided by the font size.
@@ -242,9 +263,10 @@ _SMALL_TEXT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("address", READER_PAGES.values(), ids=READER_PAGES.keys())
-def test_no_text_below_14px_on_a_phone(reader_pages: ReaderPages, site_server: str, address: str) -> None:
-    page = open_page(reader_pages, site_server + address, PHONE)
+@pytest.mark.parametrize("shown", [shows(address, PHONE) for address in READER_PAGES.values()],
+                         ids=READER_PAGES.keys(), indirect=True)
+def test_no_text_below_14px_on_a_phone(view: Any) -> None:
+    page = view
     assert page.evaluate(_SMALL_TEXT) == []
 
 
@@ -461,8 +483,9 @@ def test_cite_and_copy_link_buttons_copy_exact_text(browser: Any, site_server: s
 # ---- Phones: pager and touch targets --------------------------------------------------------------
 
 
-def test_pager_is_stacked_full_width_with_arrows_on_a_phone(reader_pages: ReaderPages, site_server: str) -> None:
-    page = open_page(reader_pages, site_server + "essays/585/", PHONE)
+@pytest.mark.parametrize("shown", [shows("essays/585/", PHONE)], ids=["essay"], indirect=True)
+def test_pager_is_stacked_full_width_with_arrows_on_a_phone(view: Any) -> None:
+    page = view
     links = page.locator(".essay-pager__link")
     assert links.count() == 2
     boxes = [links.nth(index).bounding_box() for index in range(2)]
@@ -476,15 +499,15 @@ def test_pager_is_stacked_full_width_with_arrows_on_a_phone(reader_pages: Reader
     assert "←" in arrows[0] and "→" in arrows[1]
 
 
-@pytest.mark.parametrize(("address", "selector"), [
-    ("essays/586/", ".essay-tag"),
-    ("essays/586/", ".reading-actions summary"),
-    ("essays/586/", ".essay-pager__link"),
-    ("essays/", ".essay-year-link"),
-    ("tags/", ".tag-cloud__tag"),
-], ids=["tags", "buttons", "pager", "years", "tag-index"])
-def test_touch_targets_on_a_phone(reader_pages: ReaderPages, site_server: str, address: str, selector: str) -> None:
-    page = open_page(reader_pages, site_server + address, PHONE)
+@pytest.mark.parametrize(("shown", "selector"), [
+    (shows("essays/586/", PHONE), ".essay-tag"),
+    (shows("essays/586/", PHONE), ".reading-actions summary"),
+    (shows("essays/586/", PHONE), ".essay-pager__link"),
+    (shows("essays/", PHONE), ".essay-year-link"),
+    (shows("tags/", PHONE), ".tag-cloud__tag"),
+], ids=["tags", "buttons", "pager", "years", "tag-index"], indirect=["shown"])
+def test_touch_targets_on_a_phone(view: Any, selector: str) -> None:
+    page = view
     sizes = page.locator(selector).evaluate_all(
         "(elements) => elements.filter((e) => e.checkVisibility()).map((e) => {"
         " const box = e.getBoundingClientRect(); return [e.textContent.trim(), box.width, box.height]; })")
@@ -608,12 +631,13 @@ def test_actions_menus_work_by_touch_and_keyboard(browser: Any, site_server: str
     context.close()
 
 
-def test_tag_index_is_in_reading_order(reader_pages: ReaderPages, site_server: str) -> None:
+@pytest.mark.parametrize("shown", [shows("tags/", PHONE)], ids=["tags"], indirect=True)
+def test_tag_index_is_in_reading_order(view: Any) -> None:
     # The real vocabulary's code-point order differs from its 五十音順 (ウクライナ戦争 would follow 中国).
     vocabulary, _ = tag_vocabulary.load_vocabulary(REPO / "essays" / "tags.yml")
     by_reading = sorted(vocabulary.readings, key=lambda tag: tag_vocabulary.reading_key(vocabulary.readings[tag]))
     assert by_reading != sorted(vocabulary.readings)
-    page = open_page(reader_pages, site_server + "tags/", PHONE)
+    page = view
     assert page.locator("#tags-by-name").inner_text() == "五十音順"
     shown = page.locator(".tag-cloud__tag").evaluate_all(
         "(tags) => tags.map((tag) => tag.firstChild.textContent.trim())")
