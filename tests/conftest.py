@@ -6,12 +6,14 @@ import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import site_harness
 
+from essay_archive.site import template_cache
 from tests import pagefind_relay
 
 # Test builds make no PDFs (each essay would be printed three times in Chromium); the tests of the
@@ -22,6 +24,24 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: The site is built as published (GitHub Pages subpath) and served under that path.
 SITE_URL = "https://essay-archive.github.io/archive/"
+TEMPLATE_CACHE = template_cache.VARIABLE
+_TEMPLATE_FOLDER = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The test builds share their compiled templates (site/template_cache.py): each test project
+    # has a cache of its own, and compiling Material's templates was a quarter of a small build.
+    # Made by the first process (xdist's workers inherit the variable); removed by it at the end.
+    if not os.environ.get(TEMPLATE_CACHE):
+        os.environ[TEMPLATE_CACHE] = tempfile.mkdtemp(prefix="essay-templates-")
+        config.stash[_TEMPLATE_FOLDER] = os.environ[TEMPLATE_CACHE]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_TEMPLATE_FOLDER, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(TEMPLATE_CACHE, None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -22,7 +22,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 import synthetic_archive
 import yaml
@@ -416,8 +418,20 @@ def test_library_version_changed(builder: Callable[..., Build], baseline: Baseli
     assert (warm.counts.bodies_reused, warm.counts.bodies_made, warm.counts.shards_reused) == (0, ESSAYS, 0)
 
 
-def test_nothing_changed(builder: Callable[..., Build], baseline: Baseline, tmp_path: Path) -> None:
+def test_nothing_changed(
+    builder: Callable[..., Build], baseline: Baseline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compiled: list[str | None] = []
+    real_compile = jinja2.Environment.compile
+
+    def compile(self: jinja2.Environment, source: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return real_compile(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
     warm = warm_and_cold(builder, baseline, tmp_path, lambda project: None, same_sources=True)
+    # Every template comes compiled from the last build (.cache/build/templates/).
+    assert [name for name in compiled if name is not None] == []
     assert warm.counts is not None
     assert (warm.counts.bodies_reused, warm.counts.shards_reused, warm.counts.shards_made) == (ESSAYS, 2, 0)
     # Every essay, tag, year and booklet page comes whole from the cache; only the pages that list

@@ -45,7 +45,7 @@ from mkdocs.structure.files import File
 from essay_archive.content.archive import Archive
 from essay_archive.content.essay import Essay
 from essay_archive.content.image_rules import EssayImage
-from essay_archive.site import listings, mkdocs_state, search_index
+from essay_archive.site import listings, mkdocs_state, search_index, template_cache
 from essay_archive.site.related import RelatedEssays, ranking_inputs
 
 #: Digests of essays, by the essay object's identity, with the essay itself (kept alive, so that
@@ -253,13 +253,7 @@ class TemplateCodeCache(jinja2.BytecodeCache):
 
     def attach(self, env: jinja2.Environment) -> None:
         """Let ``env`` load its templates from this cache (and compile only what is new)."""
-        settings = (
-            env.block_start_string, env.block_end_string, env.variable_start_string,
-            env.variable_end_string, env.comment_start_string, env.comment_end_string,
-            env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
-            env.newline_sequence, env.keep_trailing_newline, env.optimized, repr(env.autoescape),
-            tuple(sorted(env.extensions)),
-        )
+        settings = template_cache.compile_settings(env)
         if settings != self._settings:
             self._code.clear()
             self._settings = settings

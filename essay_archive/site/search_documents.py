@@ -15,7 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.utils import get_relative_url
 
 from essay_archive.content.essay import Essay
-from essay_archive.site import template_helpers
+from essay_archive.site import template_cache, template_helpers
 
 TEMPLATE = "search-document.html"
 
@@ -31,7 +31,9 @@ class SearchDocuments:
     def for_build(cls, config: MkDocsConfig) -> SearchDocuments:
         """Documents rendered with a fresh environment of ``config``'s theme (MkDocs' own is not
         handed to hooks until every page's Markdown is converted)."""
-        return cls(config.theme.get_env(), config)
+        env = config.theme.get_env()
+        template_cache.use(env, config)
+        return cls(env, config)
 
     def render(self, essay: Essay, content: str, page_url: str) -> str:
         """The search document of ``essay``, whose page at ``page_url`` shows ``content`` as its body."""
