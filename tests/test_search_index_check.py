@@ -168,6 +168,45 @@ def test_the_check_refuses_a_damaged_index(
     assert any(expected in problem for problem in problems), problems
 
 
+def on_disk(site: Path) -> dict[str, dict[str, bytes]]:
+    """Each index folder's files as they lie in ``site``: what a build wrote."""
+    return {folder.name: {path.relative_to(folder).as_posix(): path.read_bytes()
+                          for path in folder.rglob("*") if path.is_file()}
+            for folder in site.glob("pagefind*")}
+
+
+def test_kept_shards_found_byte_for_byte_are_not_decompressed_again(
+    indexed_site: Path, tmp_path: Path, reference_files: dict[str, bytes], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gzip
+
+    site = copy_of(indexed_site, tmp_path)
+    written = on_disk(site)
+    decompressed: list[int] = []
+    real = gzip.decompress
+    monkeypatch.setattr(gzip, "decompress", lambda data: decompressed.append(len(data)) or real(data))
+    assert search_index.check_index(site, shards(), reference_files, written=written) == []
+    every_file = len(decompressed)
+    decompressed.clear()
+    assert search_index.check_index(site, shards(), reference_files, written=written,
+                                    checked_before={"pagefind-1"}) == []
+    kept = sum(1 for name in written["pagefind-1"] if Path(name).suffix in search_index._INDEX_FILE_SUFFIXES)
+    assert kept > 0 and len(decompressed) == every_file - kept
+    # Damage on disk in a kept shard is still found: its bytes are compared with what was written.
+    fragment = next((site / "pagefind-1" / "fragment").iterdir())
+    fragment.write_bytes(fragment.read_bytes()[:-9])
+    problems = search_index.check_index(site, shards(), reference_files, written=written,
+                                        checked_before={"pagefind-1"})
+    assert any("pagefind-1/fragment/" in problem for problem in problems), problems
+    # So is a damaged file that the build did not write there (it is decompressed).
+    stray = site / "pagefind-1" / "fragment" / "stray.pf_fragment"
+    stray.write_bytes(b"\x1f\x8b not gzip")
+    fragment.write_bytes(written["pagefind-1"][fragment.relative_to(site / "pagefind-1").as_posix()])
+    problems = search_index.check_index(site, shards(), reference_files, written=written,
+                                        checked_before={"pagefind-1"})
+    assert any("stray.pf_fragment" in problem for problem in problems), problems
+
+
 def test_running_the_index_catches_what_sizes_cannot(indexed_site: Path, tmp_path: Path) -> None:
     site = copy_of(indexed_site, tmp_path)
     # An index whose word chunks are gone still has whole, well-formed files everywhere else.
