@@ -253,39 +253,46 @@ def _no_csp_violations(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 class ReaderPages:
-    """Pages kept open across one module's tests: one per viewport and palette.
+    """Pages kept open across one module's tests: one per palette, set to each test's viewport.
 
-    Opening a page in a new context costs a context, a page and a cold cache for every test;
-    tests that only read what a fresh load shows share a page instead. A test that changes what
-    outlives a load (storage, permissions, routes, listeners) opens a page of its own.
+    Opening a page in a new context costs a context, a page and a cold cache for every test (about
+    a second of processor time in Chromium, against a quarter for loading an address in a page
+    already open); tests that only read what a fresh load shows share a page instead. Each palette
+    has a context of its own, as a reader's browser keeps the palette it chose (Material stores it).
+    The viewport is set before the load, so the page is laid out at that size from the start, as
+    in a new page of that size (Playwright sets the emulated screen to the viewport either way).
+    A test that changes what outlives a load (storage, permissions, routes, listeners) opens a
+    page of its own.
 
     ``open`` loads the page afresh for a test that may change it (click, hover, focus, type, edit
     the document). ``view`` is for a test that only reads it (evaluates, measures, screenshots):
     one load then serves every such test of the same address, viewport and palette that runs
-    next, until a test calls ``open`` for that viewport and palette.
+    next, until a test calls ``open`` for that palette.
     """
 
     def __init__(self, browser: object) -> None:
         self._browser = browser
-        self._pages: dict[tuple[int, int, str], object] = {}
-        #: The address each page was last loaded at by ``view`` (and its URL), while only read since.
-        self._viewed: dict[tuple[int, int, str], tuple[str, str]] = {}
+        self._pages: dict[str, object] = {}
+        #: What each palette's page was last loaded at by ``view`` (address, viewport and the URL
+        #: it landed at), while only read since.
+        self._viewed: dict[str, tuple[str, int, int, str]] = {}
 
     def open(self, url: str, viewport: dict[str, int], scheme: str = "light") -> object:
-        """The shared page for ``viewport`` and ``scheme``, freshly loaded at ``url``.
+        """The shared page for ``scheme``, set to ``viewport`` and freshly loaded at ``url``.
 
         ``page.errors`` lists the script errors and console errors logged since this load.
         """
-        key = (viewport["width"], viewport["height"], scheme)
         # The test may change the page: no later test reads it as loaded.
-        self._viewed.pop(key, None)
-        page = self._pages.get(key)
+        self._viewed.pop(scheme, None)
+        page = self._pages.get(scheme)
         if page is None:
-            page = self._pages[key] = self._browser.new_page(viewport=viewport, color_scheme=scheme)  # type: ignore[attr-defined]
+            page = self._pages[scheme] = self._browser.new_page(viewport=viewport, color_scheme=scheme)  # type: ignore[attr-defined]
             page.errors = []  # type: ignore[attr-defined]
             page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
             page.on("console", lambda message: page.errors.append(message.text)  # type: ignore[attr-defined]
                     if message.type == "error" else None)
+        elif page.viewport_size != viewport:  # type: ignore[attr-defined]
+            page.set_viewport_size(viewport)  # type: ignore[attr-defined]
         # The pointer of the last test must not hover anything of this one.
         page.mouse.move(0, 0)  # type: ignore[attr-defined]
         page.errors.clear()  # type: ignore[attr-defined]
@@ -293,18 +300,17 @@ class ReaderPages:
         return page
 
     def view(self, url: str, viewport: dict[str, int], scheme: str = "light") -> object:
-        """The shared page for ``viewport`` and ``scheme`` as loaded at ``url``, for a test that only reads it.
+        """The shared page for ``scheme`` as loaded at ``url`` in ``viewport``, for a test that only reads it.
 
-        The last load is reused when it was a ``view`` of ``url`` and every test since only read
-        the page; otherwise the page is loaded afresh, as by ``open``.
+        The last load is reused when it was a ``view`` of ``url`` in ``viewport`` and every test
+        since only read the page; otherwise the page is loaded afresh, as by ``open``.
         """
-        key = (viewport["width"], viewport["height"], scheme)
-        page = self._pages.get(key)
-        # The address asked for, and where the load landed (percent-encoded: tags/%E5%8C%97.../).
-        if page is not None and self._viewed.get(key) == (url, page.url):  # type: ignore[attr-defined]
+        page = self._pages.get(scheme)
+        # Where the load landed is percent-encoded (tags/%E5%8C%97.../).
+        if page is not None and self._viewed.get(scheme) == (url, viewport["width"], viewport["height"], page.url):  # type: ignore[attr-defined]
             return page
         page = self.open(url, viewport, scheme)
-        self._viewed[key] = (url, page.url)  # type: ignore[attr-defined]
+        self._viewed[scheme] = (url, viewport["width"], viewport["height"], page.url)  # type: ignore[attr-defined]
         return page
 
     def close(self) -> None:
