@@ -56,6 +56,33 @@ def open_report(browser: Any, address: str, *, width: int, dark: bool = False, b
     return page
 
 
+@pytest.fixture(scope="module")
+def report_pages(browser: Any) -> Iterator[Any]:
+    """``report_pages(address, width=..., dark=..., bypass_csp=...)``: like ``open_report``, for tests
+    that load a page and only read it: one page per width, palette and policy, kept open across the
+    module and loaded afresh each time (the first page of a new context costs Chromium about a
+    second of processor time, a load in an open page a fraction of it). ``page.requests`` holds the
+    requests of this load."""
+    pages: dict[tuple[int, bool, bool], Any] = {}
+
+    def get(address: str, *, width: int, dark: bool = False, bypass_csp: bool = False) -> Any:
+        key = (width, dark, bypass_csp)
+        page = pages.get(key)
+        if page is None:
+            context = browser.new_context(viewport={"width": width, "height": 800},
+                                          color_scheme="dark" if dark else "light", bypass_csp=bypass_csp)
+            page = pages[key] = context.new_page()
+            page.requests = []
+            page.on("request", lambda request: page.requests.append(request.url))
+        page.requests.clear()
+        page.goto(address, wait_until="load")
+        return page
+
+    yield get
+    for page in pages.values():
+        page.context.close()
+
+
 def in_view(page: Any, selector: str) -> bool:
     """Whether the element's top is within the viewport (where a link scrolled it)."""
     box = page.locator(selector).bounding_box()
@@ -128,12 +155,12 @@ def test_a_text_essay_links_its_flags_to_the_lines_of_the_file(browser: Any, rep
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_on_a_phone_the_original_and_the_text_stack_without_sideways_scrolling(
-    browser: Any, report: Path, dark: bool
+    report_pages: Any, report: Path, dark: bool
 ) -> None:
     scheme = "dark" if dark else "light"
     # The dark palette only changes colours: its essay page is enough to look at.
     for name in ("0586.html",) if dark else ("0586.html", "index.html", "0902.html"):
-        page = open_report(browser, report.joinpath(name).as_uri(), width=375, dark=dark)
+        page = report_pages(report.joinpath(name).as_uri(), width=375, dark=dark)
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
         page.screenshot(path=str(OUTPUT / f"review-{name.removesuffix('.html')}-375-{scheme}.png"),
                         full_page=not dark)
@@ -142,14 +169,12 @@ def test_on_a_phone_the_original_and_the_text_stack_without_sideways_scrolling(
             first = page.locator("section#page-1 .imported > *").first.bounding_box()
             # Stacked: the page image fills the width, the paragraphs follow below it.
             assert sheet["width"] > 300 and first["y"] > sheet["y"] + sheet["height"]
-        page.context.close()
 
 
 @pytest.mark.parametrize(("name", "dark"), [("index.html", False), ("0586.html", False), ("0586.html", True),
                                            ("0902.html", False)])
-def test_axe_finds_nothing_serious_in_the_report(browser: Any, report: Path, name: str, dark: bool) -> None:
+def test_axe_finds_nothing_serious_in_the_report(report_pages: Any, report: Path, name: str, dark: bool) -> None:
     # axe asks for resources the report's policy refuses (connect-src): the audit runs without it.
-    page = open_report(browser, report.joinpath(name).as_uri(), width=1280, dark=dark, bypass_csp=True)
+    page = report_pages(report.joinpath(name).as_uri(), width=1280, dark=dark, bypass_csp=True)
     violations = [violation for violation in _axe_violations(page) if violation["impact"] in BLOCKING_IMPACTS]
     assert _describe(violations) == []
-    page.context.close()
