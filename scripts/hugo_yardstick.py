@@ -262,6 +262,30 @@ class Rebuild:
     cache_files: int
 
 
+def restore(snapshot: Path, folder: Path) -> None:
+    """Make ``folder`` hold exactly the files of ``snapshot``, touching only those that differ.
+
+    Deleting the whole cache and copying it back (15,000 files at 5,000 essays) right before the
+    measured build made ext4 slow to create the build's own files (its inode allocator skips
+    inodes freed in the last minute, one by one): a cost the maintainer's rebuild, whose cache
+    changed by a few hundred entries, never pays.
+    """
+    wanted = {path.relative_to(snapshot) for path in snapshot.rglob("*") if path.is_file()}
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*"), reverse=True):
+            relative = path.relative_to(folder)
+            if path.is_file() and relative not in wanted:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    for relative in sorted(wanted):
+        source, target = snapshot / relative, folder / relative
+        if target.is_file() and target.read_bytes() == source.read_bytes():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
 def compare_rebuild(size: int, workspace: Path, runs: int) -> Rebuild:
     """Add one essay to ``size`` essays and build again, ``runs`` times with each, paired and interleaved."""
     project = synthetic_archive.write_archive(workspace / f"rebuild-{size}", size)
@@ -277,8 +301,7 @@ def compare_rebuild(size: int, workspace: Path, runs: int) -> Rebuild:
 
     def rebuild() -> Run:
         # The cache as the build of N essays left it, whatever the previous run added.
-        shutil.rmtree(build_cache_folder(project), ignore_errors=True)
-        shutil.copytree(snapshot, build_cache_folder(project))
+        restore(snapshot, build_cache_folder(project))
         return run_ours(project, cold=False)
 
     for attempt in range(runs):

@@ -87,3 +87,28 @@ def test_rebuild_after_one_essay_reuses_the_cache_and_is_paired_with_hugo(tmp_pa
     assert rebuild.cache_files > 10 and rebuild.cache_bytes > 0
     row = hugo_yardstick.rebuild_table([], [rebuild]).splitlines()[2]
     assert re.match(r"\| 10 \| not measured \| [\d.]+ / [\d.]+ \| [\d.]+ \([\d.]+–[\d.]+\) \|", row), row
+
+
+def test_the_rebuild_cache_is_restored_file_by_file(tmp_path: Path) -> None:
+    import hugo_yardstick
+
+    snapshot, cache = tmp_path / "snapshot", tmp_path / "cache"
+    for root in (snapshot, cache):
+        (root / "pages" / "ab").mkdir(parents=True)
+        (root / "pages" / "ab" / "kept.z").write_bytes(b"same")
+        (root / "bodies").mkdir()
+    (snapshot / "bodies" / "changed.z").write_bytes(b"as the N-essay build left it")
+    (cache / "bodies" / "changed.z").write_bytes(b"rewritten by the last run")
+    (snapshot / "checked.pack.z").write_bytes(b"removed by the last run")
+    (cache / "pages" / "cd").mkdir()
+    (cache / "pages" / "cd" / "added.z").write_bytes(b"added by the last run")
+    kept = (cache / "pages" / "ab" / "kept.z").stat().st_ino
+    hugo_yardstick.restore(snapshot, cache)
+    files = {path.relative_to(cache).as_posix(): path.read_bytes() for path in cache.rglob("*") if path.is_file()}
+    assert files == {"pages/ab/kept.z": b"same", "bodies/changed.z": b"as the N-essay build left it",
+                     "checked.pack.z": b"removed by the last run"}
+    assert not (cache / "pages" / "cd").exists()
+    # A file already as in the snapshot is not written again.
+    assert (cache / "pages" / "ab" / "kept.z").stat().st_ino == kept
+    hugo_yardstick.restore(snapshot, tmp_path / "empty")
+    assert (tmp_path / "empty" / "bodies" / "changed.z").read_bytes() == b"as the N-essay build left it"
