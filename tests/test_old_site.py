@@ -1,19 +1,21 @@
-"""The last build's site is moved aside at once and deleted while the build runs (``site/old_site.py``
-and its hook); what MkDocs keeps in ``site/`` (names starting with a dot) stays, and nothing old is
-left when the build ends. A build over the last site equals a cold build: tests/test_build_cache.py.
+"""A build writes over the last site in place (``site/old_site.py``, the hooks ``old_site.py`` and
+``stale_files.py``): moved aside before MkDocs would empty ``site/``, put back, and what the build did
+not write deleted at its end; what MkDocs keeps in ``site/`` (names starting with a dot) stays. A
+build over the last site equals a build into an empty folder: tests/test_build_cache.py.
 """
 
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import ModuleType
 
 import pytest
 
 from essay_archive.site import old_site
 
 HOOK = Path(__file__).resolve().parents[1] / "overrides" / "hooks" / "old_site.py"
+STALE_HOOK = HOOK.with_name("stale_files.py")
 
 
 def last_site(site: Path) -> Path:
@@ -28,8 +30,16 @@ def last_site(site: Path) -> Path:
     return site
 
 
-def load_hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("old_site_hook", HOOK)
+class Config(dict[str, object]):
+    """What the hooks use of MkDocs' configuration: ``site_dir``, and keys to keep state under."""
+
+    def __init__(self, site: Path) -> None:
+        super().__init__()
+        self.site_dir = str(site)
+
+
+def load_hook(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"{path.stem}_hook", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -105,35 +115,62 @@ def test_finish_deletes_what_no_process_did(tmp_path: Path) -> None:
     assert not trash.exists()
 
 
-def test_the_hook_moves_the_old_site_and_the_build_ends_without_it(tmp_path: Path) -> None:
-    hook = load_hook()
+def test_the_hooks_build_over_the_last_site_and_delete_what_was_not_written(tmp_path: Path) -> None:
+    hook, stale = load_hook(HOOK), load_hook(STALE_HOOK)
     site = last_site(tmp_path / "site")
-    config = SimpleNamespace(site_dir=str(site))
+    (site / "essays" / "585").mkdir()
+    (site / "essays" / "585" / "index.html").write_text("<p>deleted since</p>", encoding="utf-8")
+    page = site / "essays" / "586" / "index.html"
+    inode = page.stat().st_ino
+    settings = Config(site)
     hook.on_startup(command="build", dirty=False)
-    hook.on_pre_build(config=config)
+    hook.on_pre_build(config=settings)
     # What MkDocs would have emptied is out of the way before it looks; dot entries stay.
     assert sorted(path.name for path in site.iterdir()) == [".git", ".nojekyll"]
-    hook.on_post_build(config=config)
-    assert old_site.leftovers(site) == []
+    hook.on_files(None, config=settings)
+    # Back in place before anything is written.
+    assert page.read_text(encoding="utf-8") == "<p>old</p>"
+    page.write_text("<p>new</p>", encoding="utf-8")  # written over: the same file
+    (site / "essays" / "587").mkdir()
+    (site / "essays" / "587" / "index.html").write_text("<p>added</p>", encoding="utf-8")
+    (site / "index.html").unlink()
+    (site / "index.html").write_text("<p>new home</p>", encoding="utf-8")  # written anew
+    stale.on_post_build(config=settings)
+    files = sorted(path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file())
+    assert files == [".git/HEAD", ".nojekyll", "essays/586/index.html", "essays/587/index.html", "index.html"]
+    assert page.stat().st_ino == inode
+    assert not (site / "essays" / "585").exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
 
 
-def test_the_hook_leaves_a_dirty_build_alone(tmp_path: Path) -> None:
-    hook = load_hook()
+def test_the_hooks_leave_a_dirty_build_alone(tmp_path: Path) -> None:
+    hook, stale = load_hook(HOOK), load_hook(STALE_HOOK)
     site = last_site(tmp_path / "site")
-    config = SimpleNamespace(site_dir=str(site))
+    settings = Config(site)
     hook.on_startup(command="serve", dirty=True)
-    hook.on_pre_build(config=config)
-    hook.on_post_build(config=config)
-    assert (site / "essays" / "586" / "index.html").is_file()
+    hook.on_pre_build(config=settings)
+    hook.on_files(None, config=settings)
+    stale.on_post_build(config=settings)
+    assert (site / "essays" / "586" / "index.html").is_file() and (site / "sitemap.xml").is_file()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
 
 
-def test_a_failed_build_still_deletes_the_old_site(tmp_path: Path) -> None:
-    hook = load_hook()
+def test_a_failed_build_still_deletes_what_was_set_aside(tmp_path: Path) -> None:
+    hook = load_hook(HOOK)
     site = last_site(tmp_path / "site")
-    config = SimpleNamespace(site_dir=str(site))
+    (tmp_path / ".site.old-killed").mkdir()
+    settings = Config(site)
     hook.on_startup(command="build", dirty=False)
-    hook.on_pre_build(config=config)
+    hook.on_pre_build(config=settings)
     hook.on_build_error(error=RuntimeError("stopped"))
     assert old_site.leftovers(site) == []
+
+
+def test_a_file_written_right_after_it_was_noted_is_not_taken_for_stale(tmp_path: Path) -> None:
+    # Change times come from a clock that moves a tick at a time: record() waits for the next one.
+    site = last_site(tmp_path / "site")
+    noted = old_site.record(site)
+    (site / "sitemap.xml").write_text("<urlset>new</urlset>", encoding="utf-8")
+    assert old_site.sweep(site, noted) == 2  # index.html and the essay page, not written again
+    assert (site / "sitemap.xml").read_text(encoding="utf-8") == "<urlset>new</urlset>"
+    assert not (site / "essays").exists() and (site / ".nojekyll").exists()

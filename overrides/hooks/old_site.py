@@ -1,22 +1,23 @@
-"""Move the last build's site aside before MkDocs empties it, and delete it while this build runs
-(``essay_archive.site.old_site``); the build waits for the deletion before it ends.
+"""Build over the last site in place (``essay_archive.site.old_site``): its entries are moved aside
+before MkDocs would empty ``site/`` and put back before anything is written; ``stale_files.py``,
+the last hook, deletes what this build did not write. Listed first.
 
 Only when MkDocs would empty the folder itself (not with ``--dirty``).
 """
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
 
 from essay_archive.site import old_site
 
-#: Set by on_startup: a dirty build keeps the old site.
+#: Set by on_startup: a dirty build keeps the old site as it is.
 _dirty = False
-#: The deletion under way and the folders it deletes.
-_deleting: tuple[subprocess.Popen[bytes] | None, list[Path]] = (None, [])
+#: This build's dealings with the last site, finished when the next build starts or this one fails.
+_current: old_site.LastSite | None = None
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -25,32 +26,35 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 
 def on_pre_build(*, config: MkDocsConfig) -> None:
-    global _deleting
-    _wait()
+    global _current
+    _finish()
     if _dirty:
+        config[old_site.CONFIG_KEY] = None
         return
     site_dir = Path(config.site_dir)
-    folders = old_site.leftovers(site_dir)
-    moved = old_site.move_aside(site_dir)
-    if moved is not None:
-        folders.append(moved)
-    _deleting = (old_site.delete_in_background(folders), folders)
+    leftovers = old_site.leftovers(site_dir)
+    _current = old_site.LastSite(site_dir, old_site.move_aside(site_dir), leftovers)
+    config[old_site.CONFIG_KEY] = _current
 
 
-def _wait() -> None:
-    global _deleting
-    process, folders = _deleting
-    _deleting = (None, [])
-    old_site.finish(process, folders)
+def on_files(files: Files, *, config: MkDocsConfig) -> Files | None:
+    # MkDocs has emptied site/ (found nothing): the last site goes back, before anything is written.
+    last_site: old_site.LastSite | None = config.get(old_site.CONFIG_KEY)
+    if last_site is not None:
+        last_site.put_back()
+    return None
 
 
-def on_post_build(*, config: MkDocsConfig) -> None:
-    _wait()
+def _finish() -> None:
+    global _current
+    if _current is not None:
+        _current.finish()
+        _current = None
 
 
 def on_build_error(*, error: Exception) -> None:
-    _wait()
+    _finish()
 
 
 def on_shutdown() -> None:
-    _wait()
+    _finish()
