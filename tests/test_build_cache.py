@@ -345,8 +345,8 @@ def test_one_essay_deleted(builder: Callable[..., Build], baseline: Baseline, tm
 def test_a_build_over_the_last_site_leaves_only_this_builds_files(
     builder: Callable[..., Build], baseline: Baseline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The last build's site is moved aside and deleted while this build runs (old_site hook):
-    # MkDocs, when it empties site/, finds nothing left to delete.
+    # The last build's site is moved aside before MkDocs empties site/ and put back to be written
+    # over (old_site and stale_files hooks): MkDocs finds nothing of it to delete.
     left_to_mkdocs: list[list[str]] = []
     real_clean = mkdocs_utils.clean_directory
 
