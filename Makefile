@@ -8,7 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 # The local preview lives at the root, whatever site_url the published site has.
 SERVE_URL ?= http://127.0.0.1:8000/
 
-.PHONY: serve serve-full build test test-slow check lint system-deps bench lock upgrade clean
+.PHONY: serve serve-full build test test-slow pictures check lint system-deps bench lock upgrade clean
 
 # Exact versions with hashes: requirements/site.txt builds and deploys the site, requirements/test.txt
 # adds the test tools. The package itself is installed on top without dependencies, so nothing
@@ -62,6 +62,14 @@ test: $(VENV)/.installed-test system-deps
 test-slow: $(VENV)/.installed-test
 	sh scripts/install-system-deps.sh --engines
 	$(BIN)/python -m pytest -m slow -n auto --dist loadfile
+
+# Screenshots of every kind of page (375 and 1280 px, light and dark) and every printout as PNG in
+# test-output/, to look at: the browser and print tests run again with --pictures. `make test` makes
+# none (they check nothing and cost processor time).
+pictures: $(VENV)/.installed-test system-deps
+	$(BIN)/python -m pytest -n auto --dist loadfile --pictures tests/test_reading_browser.py \
+		tests/test_figures_browser.py tests/test_paragraph_links.py tests/test_print_pdf.py \
+		tests/test_print_layouts.py tests/test_handouts.py
 
 # Build times, memory, page weight, search and preview at 200, 1,000 and 5,000 synthetic essays.
 bench: $(VENV)/.installed-test

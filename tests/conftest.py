@@ -14,7 +14,7 @@ import pytest
 import site_harness
 
 from essay_archive.site import template_cache
-from tests import pagefind_relay
+from tests import pagefind_relay, pictures
 
 # Test builds make no PDFs (each essay would be printed three times in Chromium); the tests of the
 # PDFs themselves (test_handouts.py) turn them on for a small archive. `mkdocs build` makes them.
@@ -51,6 +51,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="rewrite the expected golden files from the current output instead of comparing "
              "(review the diff before committing)",
     )
+    parser.addoption(
+        pictures.OPTION, action="store_true", default=False,
+        help="write screenshots and printed pages as PNG to test-output/, to look at (make pictures)",
+    )
+
+
+@pytest.fixture(scope="session")
+def look(request: pytest.FixtureRequest) -> pictures.Pictures:
+    """Screenshots and printed pages for a person to look at, made only under ``--pictures``."""
+    return pictures.Pictures(bool(request.config.getoption(pictures.OPTION)))
 
 
 @pytest.fixture()

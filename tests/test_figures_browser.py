@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,13 +15,13 @@ import pytest
 import site_harness
 from pypdf import PdfReader
 
-from .conftest import REPO, mkdocs_build
+from .conftest import mkdocs_build
 from .figure_images import CHART_ALT, PHOTO_ALT, PHOTO_CAPTION, photo_essay_project
+from .pictures import Pictures
 from .test_accessibility import _axe_violations, _describe
 
 pytestmark = pytest.mark.browser
 
-OUTPUT = REPO / "test-output"
 PAGE = "essays/620/"
 
 
@@ -80,7 +79,9 @@ def photo_requests(page: Any) -> list[str]:
     return [url.rsplit("/", 1)[1] for url in page.requests if "/essays/620/harbour-" in url]
 
 
-def test_figure_caption_alt_and_reserved_size(browser: Any, served: tuple[str, site_harness.Traffic]) -> None:
+def test_figure_caption_alt_and_reserved_size(
+    browser: Any, served: tuple[str, site_harness.Traffic], look: Pictures
+) -> None:
     base, _ = served
     page = open_page(browser, base + PAGE, width=1280)
     figures = page.evaluate("""() => [...document.querySelectorAll('.essay-body figure')].map(figure => {
@@ -100,9 +101,8 @@ def test_figure_caption_alt_and_reserved_size(browser: Any, served: tuple[str, s
     # The photo fills the column, which the sizes attribute promises is at most 760 px.
     assert photo["width"] == pytest.approx(photo["column"], abs=1) and photo["column"] <= 760
     assert chart["ratio"] == pytest.approx(3 / 2, abs=0.01)
-    OUTPUT.mkdir(exist_ok=True)
     page.locator(".essay-body figure").first.scroll_into_view_if_needed()
-    page.screenshot(path=str(OUTPUT / "figures-1280-light.png"))
+    look.screenshot(page, "figures-1280-light")
     page.context.close()
 
 
@@ -136,7 +136,7 @@ def test_the_page_does_not_shift_while_photos_arrive(browser: Any, served: tuple
 
 @pytest.mark.parametrize("scale", [1, 2, 3])
 def test_a_phone_downloads_the_smallest_photo_that_fills_its_screen(
-    browser: Any, served: tuple[str, site_harness.Traffic], scale: float
+    browser: Any, served: tuple[str, site_harness.Traffic], scale: float, look: Pictures
 ) -> None:
     base, _ = served
     page = open_page(browser, base + PAGE, width=375, height=667, scale=scale)
@@ -153,14 +153,13 @@ def test_a_phone_downloads_the_smallest_photo_that_fills_its_screen(
     assert all(smaller < needed for smaller in PHOTO_WIDTHS if smaller < width)
     assert width < 1600 or scale == 3
     if scale == 2:
-        OUTPUT.mkdir(exist_ok=True)
-        page.screenshot(path=str(OUTPUT / "figures-375-light.png"))
+        look.screenshot(page, "figures-375-light")
     page.context.close()
 
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_page_asks_nothing_of_another_host(
-    browser: Any, served: tuple[str, site_harness.Traffic], width: int
+    browser: Any, served: tuple[str, site_harness.Traffic], width: int, look: Pictures
 ) -> None:
     base, _ = served
     page = open_page(browser, base + PAGE, width=width, dark=True)
@@ -168,10 +167,9 @@ def test_the_page_asks_nothing_of_another_host(
     page.wait_for_function("() => [...document.images].every(image => image.complete)")
     origin = re.match(r"https?://[^/]+/", base)[0]  # type: ignore[index]
     assert page.requests and all(url.startswith((origin, "data:", "blob:")) for url in page.requests), page.requests
-    if width == 375:
-        OUTPUT.mkdir(exist_ok=True)
+    if width == 375 and look.wanted:
         page.locator(".essay-body figure").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(OUTPUT / "figures-375-dark.png"))
+        look.screenshot(page, "figures-375-dark")
     page.context.close()
 
 
@@ -187,7 +185,7 @@ PRINT_DIALOG = """() => {
 PHOTOS_NOW = "[...document.images].map(image => [image.currentSrc, image.naturalWidth])"
 
 
-def printed(browser: Any, url: str, layout: str, name: str) -> tuple[PdfReader, list[dict[str, Any]]]:
+def printed(browser: Any, url: str, layout: str, name: str, look: Pictures) -> tuple[PdfReader, list[dict[str, Any]]]:
     """What a reader's print button for ``layout`` prints: the PDF, and the photos when print opened.
 
     The photos' files are held back until the button has asked for them all, as on a slow connection:
@@ -219,10 +217,7 @@ def printed(browser: Any, url: str, layout: str, name: str) -> tuple[PdfReader, 
         assert page.evaluate(PHOTOS_NOW) == [[photo["src"], photo["width"]] for photo in calls[0]]
     finally:
         context.close()
-    OUTPUT.mkdir(exist_ok=True)
-    pdf = OUTPUT / f"{name}.pdf"
-    pdf.write_bytes(data)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(OUTPUT / name)], check=True)
+    look.printed(data, name)
     return PdfReader(io.BytesIO(data)), calls[0]
 
 
@@ -255,11 +250,11 @@ def drawn_whole(reader: PdfReader) -> list[tuple[int, tuple[int, int]]]:
 
 @pytest.mark.parametrize("layout", ["horizontal", "vertical"])
 def test_a_printed_essay_holds_its_photos_whole_with_captions(
-    browser: Any, served: tuple[str, site_harness.Traffic], layout: str
+    browser: Any, served: tuple[str, site_harness.Traffic], layout: str, look: Pictures
 ) -> None:
     base, _ = served
     name = "print-figures" + ("-vertical" if layout == "vertical" else "")
-    reader, photos = printed(browser, base + PAGE, layout, name)
+    reader, photos = printed(browser, base + PAGE, layout, name, look)
     # When print opened, each photo and chart was whole: its file there and decoded to its pixels.
     assert all(photo["complete"] and photo["width"] > 0 for photo in photos), photos
     # The photo and the chart, each drawn once and whole: a figure never splits across two pages.

@@ -25,10 +25,10 @@ from essay_archive.content.schema import EssayDate
 from essay_archive.site import handouts
 
 from .conftest import FIXTURES, REPO, make_project, mkdocs_build
+from .pictures import Pictures
 
 pytestmark = pytest.mark.browser
 
-OUTPUT = REPO / "test-output" / "handouts"
 TITLE_586 = "第586号\u3000北朝鮮軍ウクライナ派兵"
 LAYOUTS = ("yoko", "tate", "kakikomi")
 
@@ -86,12 +86,6 @@ def body_text(reader: PdfReader, running_header: str) -> str:
     return "".join(kept)
 
 
-def save_pages(pdf: Path, name: str) -> None:
-    """Every page as a PNG in test-output/handouts/, to look at."""
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(OUTPUT / name)], check=True)
-
-
 def test_each_essay_and_booklet_links_its_pdfs_beside_the_page(pdf_site: Path) -> None:
     for number in (585, 586):
         page = (pdf_site / "essays" / str(number) / "index.html").read_text(encoding="utf-8")
@@ -112,9 +106,9 @@ def test_each_essay_and_booklet_links_its_pdfs_beside_the_page(pdf_site: Path) -
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_copying_from_each_pdf_gives_the_essay_in_reading_order(pdf_site: Path, layout: str) -> None:
+def test_copying_from_each_pdf_gives_the_essay_in_reading_order(pdf_site: Path, layout: str, look: Pictures) -> None:
     pdf = pdf_site / "essays" / "586" / f"586-{layout}.pdf"
-    save_pages(pdf, f"586-{layout}")
+    look.printed(pdf, f"handouts/586-{layout}")
     text = body_text(read(pdf), flat(TITLE_586))
     assert text.startswith(flat("第586号北朝鮮軍ウクライナ派兵2024年12月石館")), text[:40]
     position = 0
@@ -155,9 +149,9 @@ def test_pdfs_say_what_they_are_and_embed_their_fonts(pdf_site: Path) -> None:
     assert booklet is not None and (booklet.title, booklet.author) == ("北朝鮮（小冊子）", "石館")
 
 
-def test_booklet_contents_give_the_page_where_each_essay_starts(pdf_site: Path) -> None:
+def test_booklet_contents_give_the_page_where_each_essay_starts(pdf_site: Path, look: Pictures) -> None:
     pdf = pdf_site / "tags" / "北朝鮮" / "print" / "北朝鮮.pdf"
-    save_pages(pdf, "booklet-北朝鮮")
+    look.printed(pdf, "handouts/booklet-北朝鮮")
     cover = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
                            capture_output=True, text=True, check=True).stdout
     contents = {

@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from .test_print_pdf import OUTPUT
+from .pictures import Pictures
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (375, "dark")])
 def test_a_link_to_paragraph_5_scrolls_to_it_and_marks_it(
-    browser: Any, site_server: str, width: int, scheme: str
+    browser: Any, site_server: str, width: int, scheme: str, look: Pictures
 ) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
     page = context.new_page()
@@ -32,8 +32,7 @@ def test_a_link_to_paragraph_5_scrolls_to_it_and_marks_it(
                 numberRight: mark.right, numberLeft: mark.left, textLeft: box.left,
                 numberTop: mark.top};
     }""")
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=OUTPUT / f"paragraph-link-{width}-{scheme}.png")
+    look.screenshot(page, f"paragraph-link-{width}-{scheme}")
     context.close()
     assert state["target"]
     # In view, below the sticky header, and marked unlike its neighbours.

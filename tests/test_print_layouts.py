@@ -1,23 +1,23 @@
 """The three printouts a study group uses, read back from Chromium's PDFs: across (横書き),
 vertical (縦書き, two 段 on A4 portrait) and 書き込み用 (a third of the page left for notes), for
 essay 586 and a booklet; paragraph numbers, 「n / N」 page totals, and white paper whatever the
-screen's palette. Page 1 of every printout is saved as a PNG in test-output/ to look at.
+screen's palette. Under ``--pictures`` every printout and its pages as PNG go to test-output/ to look at.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pytest
-from PIL import Image
 
-from .test_print_pdf import OUTPUT, assert_page_totals, save_pdf
+from .pictures import Pictures
+from .test_print_pdf import assert_page_totals, first_page_image
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ PARAGRAPHS_586 = list(range(1, 23))
 class Printout:
     """A printed PDF: its pages' text (NFKC, as a reader would copy it) and characters with positions."""
 
-    pdf: Path
+    data: bytes
     texts: list[str]
     chars: list[list[dict[str, Any]]]
     width: float
@@ -40,7 +40,7 @@ class Printout:
 
 
 @pytest.fixture(scope="module")
-def printout(printed_pdf: Callable[..., bytes]) -> Iterator[Callable[..., Printout]]:
+def printout(printed_pdf: Callable[..., bytes], look: Pictures) -> Iterator[Callable[..., Printout]]:
     """``printout("essays/586/", "vertical")``: the page printed once in that layout, read back."""
     done: dict[tuple[str, str, bool], Printout] = {}
     # pdfminer logs every Type 3 font Chromium embeds as lacking a bounding box; nothing is wrong.
@@ -49,24 +49,24 @@ def printout(printed_pdf: Callable[..., bytes]) -> Iterator[Callable[..., Printo
     def make(path: str, layout: str = "horizontal", *, dark: bool = False) -> Printout:
         key = (path, layout, dark)
         if key not in done:
-            done[key] = print_layout(printed_pdf, path, layout, dark=dark)
+            done[key] = print_layout(printed_pdf, path, layout, dark=dark, look=look)
         return done[key]
 
     yield make
 
 
-def print_layout(printed_pdf: Callable[..., bytes], path: str, layout: str, *, dark: bool) -> Printout:
+def print_layout(printed_pdf: Callable[..., bytes], path: str, layout: str, *, dark: bool, look: Pictures) -> Printout:
     # A reader of the dark palette who ticks "background graphics" gets what print_background prints.
     data = printed_pdf(path + ("" if layout == "horizontal" else f"?layout={layout}"), dark=dark)
     name = "print-" + ("booklet" if "print/" in path else path.strip("/").replace("/", "-"))
     name += "" if layout == "horizontal" else f"-{layout}"
     name += "-dark" if dark else ""
-    pdf = save_pdf(data, name)
-    with pdfplumber.open(pdf) as document:
+    look.printed(data, name, resolution=80)
+    with pdfplumber.open(io.BytesIO(data)) as document:
         chars = [list(page.chars) for page in document.pages]
         texts = [unicodedata.normalize("NFKC", page.extract_text()).replace("∕", "/") for page in document.pages]
         width, height = float(document.pages[0].width), float(document.pages[0].height)
-    return Printout(pdf, texts, chars, width, height)
+    return Printout(data, texts, chars, width, height)
 
 
 def paragraph_numbers(printout: Printout, *, vertical: bool = False) -> list[int]:
@@ -145,7 +145,7 @@ def test_vertical_586_reads_like_a_book(printout: Callable[..., Printout]) -> No
     waves = [c for page in printed.chars for c in page if c["text"] == "〜"]
     assert len(waves) == 2 and not any(c["upright"] for c in waves)  # turned to stand along the line
     # The address follows the last paragraph on the same page.
-    last_page = Printout(printed.pdf, printed.texts[-1:], printed.chars[-1:], printed.width, printed.height)
+    last_page = Printout(printed.data, printed.texts[-1:], printed.chars[-1:], printed.width, printed.height)
     assert 22 in paragraph_numbers(last_page, vertical=True)
     assert "essay-archive.github.io/archive/essays/586/" in "".join(printed.texts[-1].split())
 
@@ -160,7 +160,7 @@ def test_notes_edition_leaves_a_third_of_the_page_for_notes(printout: Callable[.
 
 def test_dark_palette_prints_white_paper_even_with_background_graphics(printout: Callable[..., Printout]) -> None:
     printed = printout("essays/586/", dark=True)
-    image = Image.open(OUTPUT / "print-essays-586-dark-page1.png").convert("RGB")
+    image = first_page_image(printed.data)
     width, height = image.size
     for point in [(2, 2), (width - 3, 2), (2, height - 3), (width - 3, height - 3), (width // 2, 5)]:
         assert image.getpixel(point) == (255, 255, 255), point

@@ -1,6 +1,6 @@
 """Printing in a real Chromium: essay 586 and a booklet as A4 PDFs, checked from the PDF itself.
 
-Page 1 of every PDF is saved as a PNG in test-output/ so a person can look at it.
+Under ``--pictures`` each PDF and its pages as PNG go to test-output/ so a person can look at them.
 """
 
 from __future__ import annotations
@@ -8,32 +8,30 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import tempfile
 import unicodedata
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 import site_harness
+from PIL import Image
 from pypdf import PdfReader
 
-from .conftest import REPO, SITE_URL
+from .conftest import SITE_URL
+from .pictures import Pictures
 
 pytestmark = pytest.mark.browser
 
-OUTPUT = REPO / "test-output"
 
 
-def save_pdf(data: bytes, name: str) -> Path:
-    """Keep a printed PDF in ``test-output/`` with its first page as a PNG, to look at; return the PDF."""
-    OUTPUT.mkdir(exist_ok=True)
-    pdf = OUTPUT / f"{name}.pdf"
-    pdf.write_bytes(data)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(OUTPUT / f"{name}-page1")],
-        check=True,
-    )
-    return pdf
+def first_page_image(data: bytes) -> Image.Image:
+    """Page 1 of a PDF as poppler draws it at 80 dpi, for a test that reads its pixels."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", "-", f"{folder}/page"],
+                       input=data, check=True)
+        with Image.open(f"{folder}/page.png") as image:
+            return image.convert("RGB")
 A4_POINTS = (595, 842)
 ADDRESS_586 = f"{SITE_URL}essays/586/"
 #: Words only the site's screen chrome uses: nav, search, buttons, pager, footer, reading time,
@@ -44,10 +42,10 @@ CHROME_WORDS = (
 )
 
 
-def print_pdf(printed_pdf: Callable[..., bytes], path: str, name: str) -> tuple[PdfReader, list[str]]:
-    """Print ``path`` as Chromium does for a reader; keep the PDF and its first page as a PNG."""
+def print_pdf(printed_pdf: Callable[..., bytes], path: str, name: str, look: Pictures) -> tuple[PdfReader, list[str]]:
+    """Print ``path`` as Chromium does for a reader (kept as ``name`` under ``--pictures``)."""
     data = printed_pdf(path)
-    save_pdf(data, name)
+    look.printed(data, name, resolution=80)
     reader = PdfReader(io.BytesIO(data))
     # PDF text comes back with compatibility forms (⽉ for 月); NFKC reads them as the text was.
     # The font draws the full-width solidus of 「2／4」 with the division slash glyph (∕).
@@ -81,8 +79,8 @@ def font_families(reader: PdfReader) -> set[str]:
     return families
 
 
-def test_essay_586_prints_as_an_identifiable_a4_handout(printed_pdf: Callable[..., bytes]) -> None:
-    reader, pages = print_pdf(printed_pdf, "essays/586/", "print-586")
+def test_essay_586_prints_as_an_identifiable_a4_handout(printed_pdf: Callable[..., bytes], look: Pictures) -> None:
+    reader, pages = print_pdf(printed_pdf, "essays/586/", "print-586", look)
     assert_a4(reader)
     assert 1 <= len(pages) <= 3
     first = lines(pages[0])
@@ -126,8 +124,10 @@ def test_body_is_set_in_mincho_at_handout_size(browser: Any, site_server: str) -
     assert style["chrome"] == []
 
 
-def test_booklet_prints_a_cover_then_each_essay_of_the_tag_from_a_new_page(printed_pdf: Callable[..., bytes]) -> None:
-    reader, pages = print_pdf(printed_pdf, "tags/北朝鮮/print/", "print-booklet-北朝鮮")
+def test_booklet_prints_a_cover_then_each_essay_of_the_tag_from_a_new_page(
+    printed_pdf: Callable[..., bytes], look: Pictures
+) -> None:
+    reader, pages = print_pdf(printed_pdf, "tags/北朝鮮/print/", "print-booklet-北朝鮮", look)
     assert_a4(reader)
     cover = lines(pages[0])
     assert "北朝鮮" in cover and "金正恩体制の内政と軍事、人権、日本や周辺国との関係" in cover
@@ -152,7 +152,7 @@ def test_booklet_prints_a_cover_then_each_essay_of_the_tag_from_a_new_page(print
 
 
 def test_vertical_layout_prints_in_vertical_rl_with_short_numbers_upright(
-    browser: Any, site_server: str, printed_pdf: Callable[..., bytes]
+    browser: Any, site_server: str, printed_pdf: Callable[..., bytes], look: Pictures
 ) -> None:
     page = browser.new_page()
     page.goto(site_server + "essays/586/?layout=vertical")
@@ -178,7 +178,7 @@ def test_vertical_layout_prints_in_vertical_rl_with_short_numbers_upright(
     # ASCII numbers longer than two digits stand upright digit by digit; the address stays Latin.
     assert combined["upright"] == ["586", "2024"]
     assert combined["address"] == 0
-    reader, pages = print_pdf(printed_pdf, "essays/586/?layout=vertical", "print-586-vertical")
+    reader, pages = print_pdf(printed_pdf, "essays/586/?layout=vertical", "print-586-vertical", look)
     assert_a4(reader)
     assert 2 <= len(pages) <= 4
     flat = ["".join(text.split()) for text in pages]

@@ -17,10 +17,10 @@ import site_harness
 from essay_archive.content import tag_vocabulary
 
 from .conftest import REPO, SITE_URL, ReaderPages
+from .pictures import Pictures
 
 pytestmark = pytest.mark.browser
 
-OUTPUT = REPO / "test-output"
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 PALETTES = {"light": "default", "dark": "slate"}
@@ -71,7 +71,9 @@ def view(shown: tuple[str, int, int, str], reader_pages: ReaderPages, site_serve
     for address in READER_PAGES.values() for viewport in (PHONE, DESKTOP) for scheme in PALETTES
 ], ids=[f"{name}-{viewport['width']}-{scheme}"
         for name in READER_PAGES for viewport in (PHONE, DESKTOP) for scheme in PALETTES], indirect=True)
-def test_every_page_reads_in_one_column_without_sideways_scrolling(view: Any, shown: tuple[str, int, int, str]) -> None:
+def test_every_page_reads_in_one_column_without_sideways_scrolling(
+    view: Any, shown: tuple[str, int, int, str], look: Pictures
+) -> None:
     page = view
     address, width, _, scheme = shown
     assert page.locator("body").get_attribute("data-md-color-scheme") == PALETTES[scheme]
@@ -83,9 +85,8 @@ def test_every_page_reads_in_one_column_without_sideways_scrolling(view: Any, sh
         assert page.locator(".site-menu__link").all_inner_texts() == ["ホーム", "一覧", "タグ", "このサイトについて"]
     else:
         assert not page.locator(".site-menu").is_visible()
-    OUTPUT.mkdir(exist_ok=True)
     name = next(key for key, value in READER_PAGES.items() if value == address)
-    page.screenshot(path=str(OUTPUT / f"reading-{name}-{width}-{scheme}.png"), full_page=True)
+    look.screenshot(page, f"reading-{name}-{width}-{scheme}", full_page=True)
 
 
 @pytest.mark.parametrize("shown", [shows("essays/586/")], ids=["essay"], indirect=True)
@@ -548,13 +549,12 @@ def open_menu(page: Any, name: str) -> Any:
 @pytest.mark.parametrize("scheme", PALETTES, ids=PALETTES)
 @pytest.mark.parametrize("width", PHONE_WIDTHS)
 def test_essay_starts_on_a_phones_first_screen_with_every_action_a_tap_away(
-    reader_pages: ReaderPages, site_server: str, width: int, scheme: str
+    reader_pages: ReaderPages, site_server: str, width: int, scheme: str, look: Pictures
 ) -> None:
     page = open_page(reader_pages, site_server + "essays/586/", {"width": width, "height": 812}, scheme)
     first = page.locator(".essay-body p").first.bounding_box()
     assert first is not None and first["y"] <= FIRST_PARAGRAPH_BY, f"first paragraph at {first}"
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=str(OUTPUT / f"essay-first-screen-{width}-{scheme}.png"))
+    look.screenshot(page, f"essay-first-screen-{width}-{scheme}")
     # One row of three menu buttons, each big enough for a finger.
     toggles = page.locator(".reading-actions summary").evaluate_all(_TARGETS)
     assert [toggle["label"] for toggle in toggles] == ["印刷", "共有", "文字の大きさ"]
@@ -570,7 +570,7 @@ def test_essay_starts_on_a_phones_first_screen_with_every_action_a_tap_away(
         assert all(0 <= choice["left"] and choice["right"] <= width for choice in choices), choices
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         if width == 375:
-            page.screenshot(path=str(OUTPUT / f"essay-menu-{name}-{width}-{scheme}.png"))
+            look.screenshot(page, f"essay-menu-{name}-{width}-{scheme}")
         page.keyboard.press("Escape")
         assert not menu.evaluate("(menu) => menu.open")
 
