@@ -69,7 +69,7 @@ test-slow: $(VENV)/.installed-test
 pictures: $(VENV)/.installed-test system-deps
 	$(BIN)/python -m pytest -n auto --dist loadfile --pictures tests/test_reading_browser.py \
 		tests/test_figures_browser.py tests/test_paragraph_links.py tests/test_print_pdf.py \
-		tests/test_print_layouts.py tests/test_handouts.py
+		tests/test_print_layouts.py tests/test_handouts.py tests/test_review_browser.py
 
 # Build times, memory, page weight, search and preview at 200, 1,000 and 5,000 synthetic essays.
 bench: $(VENV)/.installed-test

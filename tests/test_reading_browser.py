@@ -1,7 +1,7 @@
 """Reading in a real Chromium: one centred column, Japanese body typography, the actions row
 (print, share, cite, text size), touch targets on a phone, and screenshots to look at.
 
-Screenshots of every kind of page at 375 and 1280 px, light and dark, go to test-output/.
+Screenshots of every kind of page at 375 and 1280 px, light and dark, go to test-output/ under --pictures.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The review report of ``essay import --review`` in a real Chromium, opened from the file system
 as a contributor opens it: boxes over the pages, links both ways, a flag that lands on its box,
-phone and desktop widths, no request outside the report. Screenshots go to ``test-output/``."""
+phone and desktop widths, no request outside the report. Screenshots go to ``test-output/`` under ``--pictures``."""
 
 from __future__ import annotations
 
@@ -15,14 +15,13 @@ import pytest
 from essay_archive import cli
 from essay_archive.importing import review_report
 
-from .conftest import REPO
+from .pictures import Pictures
 from .test_accessibility import BLOCKING_IMPACTS, _axe_violations, _describe
 
 pytestmark = pytest.mark.browser
 
 IMPORT_DIR = Path(__file__).resolve().parent / "import"
 PDF_DIR = Path(__file__).resolve().parent / "import-pdf"
-OUTPUT = REPO / "test-output"
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 
 
@@ -93,10 +92,11 @@ def target_id(page: Any) -> str:
     return page.evaluate("document.querySelector(':target')?.id ?? ''")
 
 
-def test_a_flag_leads_to_its_box_on_the_page_and_the_box_back_to_the_paragraph(browser: Any, report: Path) -> None:
-    OUTPUT.mkdir(exist_ok=True)
+def test_a_flag_leads_to_its_box_on_the_page_and_the_box_back_to_the_paragraph(
+    browser: Any, report: Path, look: Pictures
+) -> None:
     page = open_report(browser, report.joinpath("index.html").as_uri(), width=1280)
-    page.screenshot(path=str(OUTPUT / "review-index-1280.png"), full_page=True)
+    look.screenshot(page, "review-index-1280", full_page=True)
     # Essays needing a look come first; both do here, in source order.
     assert page.locator("table.essays tbody tr.needs-look").count() == 2
     page.locator("table.essays a[href='0586.html']").click()
@@ -125,7 +125,7 @@ def test_a_flag_leads_to_its_box_on_the_page_and_the_box_back_to_the_paragraph(b
     sheet = page.locator("section#page-1 figure.sheet").bounding_box()
     assert 0 <= sheet["y"] <= 10 and sheet["y"] + sheet["height"] <= 800
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(OUTPUT / "review-essay-1280.png"), full_page=True)
+    look.screenshot(page, "review-essay-1280", full_page=True)
     # A flag on the text side lands on the paragraph's box over the page...
     flagged = data["flagged"][0]["paragraph"]
     flag = page.locator(f"#p{flagged} .para-flags a").first
@@ -133,7 +133,7 @@ def test_a_flag_leads_to_its_box_on_the_page_and_the_box_back_to_the_paragraph(b
     flag.click()
     assert target_id(page) == box_id and in_view(page, f"#{box_id}")
     assert page.evaluate(f"document.getElementById('{box_id}').classList.contains('flagged')")
-    page.screenshot(path=str(OUTPUT / "review-flag-target-1280.png"))
+    look.screenshot(page, "review-flag-target-1280")
     # ...and the box leads back to the paragraph.
     page.locator(f"#{box_id} rect").click()
     assert target_id(page) == f"p{flagged}" and in_view(page, f"#p{flagged}")
@@ -142,7 +142,7 @@ def test_a_flag_leads_to_its_box_on_the_page_and_the_box_back_to_the_paragraph(b
     assert all(url.startswith(report.as_uri()) for url in page.requests), page.requests
 
 
-def test_a_text_essay_links_its_flags_to_the_lines_of_the_file(browser: Any, report: Path) -> None:
+def test_a_text_essay_links_its_flags_to_the_lines_of_the_file(browser: Any, report: Path, look: Pictures) -> None:
     page = open_report(browser, report.joinpath("0902.html").as_uri(), width=1280)
     assert page.title().startswith("第902号 <script>")
     assert page.evaluate("document.querySelectorAll('script, [onerror]').length") == 0
@@ -150,20 +150,19 @@ def test_a_text_essay_links_its_flags_to_the_lines_of_the_file(browser: Any, rep
     line = first_flag.get_attribute("href")[1:]
     first_flag.click()
     assert target_id(page) == line and in_view(page, f"#{line}")
-    page.screenshot(path=str(OUTPUT / "review-text-1280.png"), full_page=True)
+    look.screenshot(page, "review-text-1280", full_page=True)
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_on_a_phone_the_original_and_the_text_stack_without_sideways_scrolling(
-    report_pages: Any, report: Path, dark: bool
+    report_pages: Any, report: Path, dark: bool, look: Pictures
 ) -> None:
     scheme = "dark" if dark else "light"
     # The dark palette only changes colours: its essay page is enough to look at.
     for name in ("0586.html",) if dark else ("0586.html", "index.html", "0902.html"):
         page = report_pages(report.joinpath(name).as_uri(), width=375, dark=dark)
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
-        page.screenshot(path=str(OUTPUT / f"review-{name.removesuffix('.html')}-375-{scheme}.png"),
-                        full_page=not dark)
+        look.screenshot(page, f"review-{name.removesuffix('.html')}-375-{scheme}", full_page=not dark)
         if name == "0586.html":
             sheet = page.locator("section#page-1 figure.sheet").bounding_box()
             first = page.locator("section#page-1 .imported > *").first.bounding_box()
