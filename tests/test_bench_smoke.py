@@ -53,7 +53,7 @@ def test_make_serve_uses_the_flags_the_preview_is_measured_with() -> None:
 def test_developer_documents_stay_out_of_the_readers_site(built_site: Path, page: str) -> None:
     assert (REPO / "docs" / f"{page}.md").is_file()
     assert not (built_site / page).exists()
-    assert page not in (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert page not in (built_site / "sitemap-pages.xml").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -110,10 +110,23 @@ def test_pages_other_than_essays_are_not_articles(preview_site: Path) -> None:
         assert head.json_ld == []
 
 
-def test_sitemap_lists_every_essay(preview_site: Path) -> None:
+SITEMAP = {"sitemap": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def test_sitemap_is_an_index_naming_the_list_of_pages(preview_site: Path) -> None:
+    # Material's script fetches and parses /sitemap.xml on every page view: it must stay a few
+    # lines whatever the size of the archive (a list of every page cost ~0.15 s a view at 5,000).
     root = ElementTree.parse(preview_site / "sitemap.xml").getroot()
-    namespace = {"sitemap": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locations = {location.text for location in root.findall("sitemap:url/sitemap:loc", namespace)}
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    assert [location.text for location in root.findall("sitemap:sitemap/sitemap:loc", SITEMAP)] == [
+        f"{SITE_URL}sitemap-pages.xml"]
+    assert root.findall(".//sitemap:url", SITEMAP) == []
+    assert (preview_site / "sitemap.xml").stat().st_size < 512
+
+
+def test_sitemap_lists_every_essay(preview_site: Path) -> None:
+    root = ElementTree.parse(preview_site / "sitemap-pages.xml").getroot()
+    locations = {location.text for location in root.findall("sitemap:url/sitemap:loc", SITEMAP)}
     essays = {f"{SITE_URL}essays/{number}/" for number in (583, 584, 585, 586)}
     assert essays <= locations
     assert f"{SITE_URL}essays/" in locations
