@@ -110,6 +110,27 @@ def test_text_that_looks_like_an_attribute_is_left_alone() -> None:
     assert print_booklet.booklet_html(html, essay(1), "tags/北朝鮮/print/") == html
 
 
+@pytest.mark.parametrize("text", [
+    '書式は <code>a id="x" href="#x"</code> です', 'リンクは a href="../586/" と書く',
+    ' src="#top" と srcset="a.jpg 1x"', '<code> for="name" id="a"</code>',
+])
+def test_an_essay_quoting_attributes_keeps_its_text_and_its_own_attributes_are_filled(text: str) -> None:
+    # As the sanitiser writes it: " stays in text; an attribute value holds > and < as they are.
+    html = (f'<p id="p1">{text}</p><p id="p2" title="a > b id=&quot;y&quot;">'
+            f'<a href="../586/">前号</a><img src="photo-1-400w.jpg" alt="<図>" srcset="photo-1-400w.jpg 400w"></p>')
+    moved = print_booklet.booklet_html(html, essay(587), "tags/北朝鮮/print/")
+    assert moved == (f'<p id="e587-p1">{text}</p><p id="e587-p2" title="a > b id=&quot;y&quot;">'
+                     '<a href="../../../essays/586/">前号</a><img src="../../../essays/587/photo-1-400w.jpg" alt="<図>"'
+                     ' srcset="../../../essays/587/photo-1-400w.jpg 400w"></p>')
+
+
+def test_an_attribute_value_holding_a_closing_bracket_is_still_filled() -> None:
+    # A ">" inside a value looks like the end of a tag: the body takes the tag-by-tag way, same result.
+    html = '<p id="p1" title="1 > 0" class="x"><a href="#p1">1</a></p>'
+    assert print_booklet.booklet_html(html, essay(5), "tags/北朝鮮/print/") == (
+        '<p id="e5-p1" title="1 > 0" class="x"><a href="#e5-p1">1</a></p>')
+
+
 # ---- A real build ------------------------------------------------------------------------------
 
 

@@ -208,6 +208,13 @@ def stylesheet(booklet: Booklet) -> str:
 _IN_PAGE = (' id="', ' for="', ' href="#', ' src="#')
 # One group for what comes before the value: a group in each alternative made it five times slower.
 _ADDRESSES = re.compile(r'( (?:href|src)="(?!#)| srcset=")([^"]*)"')
+# The sanitiser's output keeps " in text (an essay quoting HTML: 「id="x" と書く」), so those names
+# can stand in text too. Text runs from a tag's ">" to the next "<" (text has < and > escaped,
+# attribute values have " escaped): a body where no such run holds one is filled by the plain
+# replacements above; otherwise only its tags are (a ">" inside an attribute value can only send
+# a body to that slower way, never the other way round).
+_NAME_IN_TEXT = re.compile(r'>[^<]*? (?:id|for|href|src|srcset)="')
+_TAG = re.compile(r'<[^">]*(?:"[^"]*"[^">]*)*>')
 _ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|//)")
 
 
@@ -261,6 +268,11 @@ def booklet_html(content: str, essay: Essay, page_url: str) -> str:
             candidates.append(f"{repoint(address)} {descriptor}".strip())
         return f'{lead}{", ".join(candidates)}"'
 
-    for attribute in _IN_PAGE:
-        content = content.replace(attribute, attribute + prefix)
-    return _ADDRESSES.sub(rewrite, content)
+    def fill(markup: str) -> str:
+        for attribute in _IN_PAGE:
+            markup = markup.replace(attribute, attribute + prefix)
+        return _ADDRESSES.sub(rewrite, markup)
+
+    if _NAME_IN_TEXT.search(content) is None:
+        return fill(content)
+    return _TAG.sub(lambda tag: fill(tag[0]), content)
