@@ -11,10 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import lxml.html
+import markdown
 import pytest
 import site_harness
 from pypdf import PdfReader
 
+from essay_archive.content import html_policy
 from essay_archive.content.archive import read_archive
 from essay_archive.content.essay import Essay
 from essay_archive.content.schema import EssayDate
@@ -122,6 +125,19 @@ def test_an_essay_quoting_attributes_keeps_its_text_and_its_own_attributes_are_f
     assert moved == (f'<p id="e587-p1">{text}</p><p id="e587-p2" title="a > b id=&quot;y&quot;">'
                      '<a href="../../../essays/586/">前号</a><img src="../../../essays/587/photo-1-400w.jpg" alt="<図>"'
                      ' srcset="../../../essays/587/photo-1-400w.jpg 400w"></p>')
+
+
+def test_a_sanitised_essay_quoting_html_reads_the_same_in_its_booklet() -> None:
+    # Markdown as an essay writes it, through the sanitiser the build uses: the text a reader sees
+    # is the same in the booklet, and only the essay's own ids were given its number.
+    source = ('書式は `<p id="x">` と書き、リンクは a href="../586/" とする。[前号](../586/)\n\n'
+              '> 引用: for="name" と src="#top"\n')
+    body = html_policy.sanitise(markdown.markdown(source))
+    moved = print_booklet.booklet_html(body, essay(587), "tags/北朝鮮/print/")
+    assert lxml.html.fragment_fromstring(moved, create_parent="div").text_content() == (
+        lxml.html.fragment_fromstring(body, create_parent="div").text_content())
+    assert 'href="../../../essays/586/"' in moved and 'id="x"' in lxml.html.fragment_fromstring(
+        moved, create_parent="div").text_content()
 
 
 def test_an_attribute_value_holding_a_closing_bracket_is_still_filled() -> None:
