@@ -19,6 +19,9 @@ from tests import pagefind_relay, pictures
 # Test builds make no PDFs (each essay would be printed three times in Chromium); the tests of the
 # PDFs themselves (test_handouts.py) turn them on for a small archive. `mkdocs build` makes them.
 os.environ.setdefault("ESSAY_PDF", "off")
+# Test builds are all dated one day (2024-12-01): MkDocs dates every page by the day it builds
+# (the sitemap's lastmod), so two builds compared across midnight would differ by that alone.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1733011200")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

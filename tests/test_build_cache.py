@@ -149,6 +149,12 @@ def _builder(monkeypatch: pytest.MonkeyPatch, pagefind: search_index.WarmService
         finally:
             sys.path.remove(str(project))
             sys.modules.pop(EXTENSION, None)
+        # Every entry is on disk when the build returns (this runs no shutdown that would wait):
+        # none half-written, and a file for each shard the build reused or kept.
+        kept = [path.name for path in (project / ".cache" / "build").rglob("*") if path.is_file()]
+        assert [name for name in kept if name.endswith(".tmp")] == []
+        if counts:
+            assert sum(name.endswith(".pf") for name in kept) == counts[0].shards_reused + counts[0].shards_made
         return Build(project, site_files(site), counts[0] if counts else None)
 
     return build

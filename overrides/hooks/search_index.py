@@ -193,6 +193,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         raise Abort(str(error)) from error
     finally:
         _stop_builder()
+    if cache is not None:
+        # The shards kept just now are on disk when the build ends, not only once MkDocs shuts
+        # down (a build run without the command line, as the tests run it, would not wait).
+        cache.flush()
     log.info("search: %d essays indexed and checked (%d of %d shards from the build cache)",
              indexed, len(builder.reused), len(builder.shards))
 
