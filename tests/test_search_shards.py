@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
@@ -176,3 +177,31 @@ def test_handing_over_waits_once_too_much_text_is_waiting(monkeypatch: pytest.Mo
     third.join(5)
     assert not third.is_alive()
     assert builder.indexed == 1
+
+
+def test_a_kept_shard_is_written_over_its_last_copy_changing_only_what_differs(tmp_path: Path) -> None:
+    folder = tmp_path / "pagefind-2"
+    (folder / "fragment").mkdir(parents=True)
+    (folder / "stale").mkdir()
+    (folder / "fragment" / "same.pf_fragment").write_bytes(b"same")
+    (folder / "fragment" / "changed.pf_fragment").write_bytes(b"old")
+    (folder / "stale" / "gone.pf_index").write_bytes(b"gone")
+    (folder / "link.pf_meta").symlink_to(folder / "fragment" / "same.pf_fragment")
+    same = (folder / "fragment" / "same.pf_fragment").stat()
+    time.sleep(0.02)
+    contents = {"fragment/same.pf_fragment": b"same", "fragment/changed.pf_fragment": b"new",
+                "index/new.pf_index": b"new", "link.pf_meta": b"meta"}
+    search_index.update_shard(folder, contents)
+    assert {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*")
+            if path.is_file()} == contents
+    assert not (folder / "link.pf_meta").is_symlink() and not (folder / "stale").exists()
+    # The identical file stays where it was, its times set so that the build's sweep keeps it.
+    kept = (folder / "fragment" / "same.pf_fragment").stat()
+    assert kept.st_ino == same.st_ino and kept.st_ctime_ns > same.st_ctime_ns
+
+
+def test_a_new_shard_is_written_whole(tmp_path: Path) -> None:
+    contents = {"pagefind-entry.json": b"{}", "fragment/a.pf_fragment": b"a"}
+    search_index.update_shard(tmp_path / "pagefind-3", contents)
+    assert {path.relative_to(tmp_path / "pagefind-3").as_posix(): path.read_bytes()
+            for path in (tmp_path / "pagefind-3").rglob("*") if path.is_file()} == contents

@@ -33,6 +33,7 @@ number per shard: the essay's own page (its fragment file in that shard) must be
 from __future__ import annotations
 
 import collections
+import contextlib
 import gzip
 import hashlib
 import json
@@ -214,8 +215,8 @@ class IndexBuilder:
             done.set_result(files)
             self._files[position] = done
             if staging is not None:
-                self._written[shard.folder] = _write_when_done(
-                    done, staging / shard.folder, last=_last_copy(staging.parent / shard.folder, staging))
+                _last_copy(staging.parent / shard.folder, staging)
+                self._written[shard.folder] = _write_when_done(done, staging / shard.folder)
 
     @property
     def shards(self) -> list[Shard]:
@@ -430,60 +431,52 @@ def write_shard(folder: Path, contents: Mapping[str, bytes], writer: FileWriter 
 
 
 def update_shard(folder: Path, contents: Mapping[str, bytes], writer: FileWriter | None = None) -> None:
-    """Make ``folder`` hold exactly ``contents``, writing only the files that differ.
+    """Make ``folder`` hold exactly ``contents``, writing only the files that differ (all of them
+    when ``folder`` is new).
 
     A kept shard is written over the last site's copy of it (which a build writes over in place,
     see ``old_site``): the same files are not created anew, nor the old ones deleted. A file left as
     it is gets its times set to now, so that the build's sweep of what it did not write
     (``old_site.sweep``, by change time) keeps it.
     """
-    writer = writer or _write_file
     present = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*")
                if path.is_file() or path.is_symlink()}
     for name, path in present.items():
         if name not in contents:
             path.unlink()
-    made: set[Path] = set()
+    differing: dict[str, bytes] = {}
     for name, content in contents.items():
-        path = folder / name
         old = present.get(name)
         if old is not None:
             if not old.is_symlink() and old.stat().st_size == len(content) and old.read_bytes() == content:
                 os.utime(old)
                 continue
             old.unlink()
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        writer(path, content)
+        differing[name] = content
+    write_shard(folder, differing, writer)
     for path in sorted((path for path in folder.rglob("*") if path.is_dir() and not path.is_symlink()),
                        key=lambda path: len(path.parts), reverse=True):
         if not any(path.iterdir()):
             path.rmdir()
 
 
-def _last_copy(published: Path, staging: Path) -> Path | None:
-    """The last site's copy of a shard, moved into ``staging`` to be written over; None if there is none."""
+def _last_copy(published: Path, staging: Path) -> None:
+    """Move the last site's copy of a shard, if there is one, into ``staging``, to be written over."""
     if not published.is_dir() or published.is_symlink():
-        return None
+        return
     staging.mkdir(parents=True, exist_ok=True)
-    try:
-        return published.rename(staging / published.name)
-    except OSError:
-        return None
+    with contextlib.suppress(OSError):  # then the shard is written anew
+        published.rename(staging / published.name)
 
 
-def _write_when_done(files: Future[dict[str, bytes]], folder: Path, *, last: Path | None = None) -> Future[None]:
+def _write_when_done(files: Future[dict[str, bytes]], folder: Path) -> Future[None]:
     """Write ``files`` under ``folder`` once Pagefind has sent them, in a thread of its own (over
-    ``last``, the last site's copy of the shard moved there, when there is one)."""
+    the last site's copy of the shard, when ``_last_copy`` moved one there)."""
     written: Future[None] = Future()
 
     def write() -> None:
         try:
-            if last is not None:
-                update_shard(folder, files.result())
-            else:
-                write_shard(folder, files.result())
+            update_shard(folder, files.result())
         except BaseException as error:  # kept for IndexBuilder.written(); Pagefind's failures too
             written.set_exception(error)
         else:
